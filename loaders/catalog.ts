@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import type { LoadedConfig } from './config.ts';
+import { crawlRepository, type CrawlOptions, type EntityRecord } from './crawl.ts';
+import { buildGraph, type CatalogGraph } from './graph.ts';
+import { sortProblems, type Problem } from './problems.ts';
+import { localSource } from './sources/local.ts';
+import type { Repository, Source } from './sources/source.ts';
+
+/** Minimal logger: Astro's integration logger fits, and so does `console`. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** The whole crawl's result: the graph plus every repository read. */
+export interface Catalog extends CatalogGraph {
+  repositories: Repository[];
+}
+
+/** Builds the sources a config names. */
+export function sourcesOf(loaded: LoadedConfig): Source[] {
+  return loaded.config.sources.map((entry) => {
+    const { path, catalogPath, urlTemplate, editUrlTemplate } = entry.local;
+    return localSource({
+      path: resolve(loaded.root, path),
+      ...(catalogPath ? { catalogPaths: [catalogPath].flat() } : {}),
+      ...(urlTemplate ? { urlTemplate } : {}),
+      ...(editUrlTemplate ? { editUrlTemplate } : {}),
+    });
+  });
+}
+
+/**
+ * Crawls every repository of every source and joins them into one catalog. One bad
+ * repository never hides the others: its failure becomes a problem.
+ */
+export async function buildCatalog(sources: readonly Source[], options: CrawlOptions & { logger?: Logger } = {}): Promise<Catalog> {
+  const records: EntityRecord[] = [];
+  const problems: Problem[] = [];
+  const repositories: Repository[] = [];
+  for (const source of sources) {
+    const repos = await source.listRepositories();
+    options.logger?.info(`${source.id}: ${repos.length} repositories`);
+    let done = 0;
+    for (const repo of repos) {
+      try {
+        const result = await crawlRepository(repo, options);
+        records.push(...result.records);
+        problems.push(...result.problems);
+      } catch (error) {
+        problems.push({ severity: 'error', repository: repo.name, file: '', message: `repository could not be crawled: ${String(error)}` });
+      }
+      repositories.push(repo);
+      done++;
+      if (done % 100 === 0 || done === repos.length) options.logger?.info(`${source.id}: ${done}/${repos.length} repositories read`);
+    }
+  }
+  const graph = buildGraph(records);
+  return { nodes: graph.nodes, problems: sortProblems([...problems, ...graph.problems]), repositories };
+}

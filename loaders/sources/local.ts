@@ -1,0 +1,100 @@
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { FileTooLargeError, PathEscapeError, type Repository, type Source } from './source.ts';
+
+/** Options of a local folder source: `<path>/<repository>/catalog-info.yaml`. */
+export interface LocalSourceOptions {
+  /** Folder holding one folder per repository. */
+  path: string;
+  /** Descriptor paths inside each repository. */
+  catalogPaths?: readonly string[];
+  /** Files larger than this are rejected unread. */
+  maxFileBytes?: number;
+  /**
+   * Optional template for links to files, e.g.
+   * `https://github.com/acme/{repo}/blob/main/{path}`; without it problems show paths only.
+   */
+  urlTemplate?: string;
+  /** Like `urlTemplate`, for "edit this page", e.g. `https://github.com/acme/{repo}/edit/main/{path}`. */
+  editUrlTemplate?: string;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+function fillTemplate(template: string | undefined, repo: string, path: string): string | undefined {
+  if (!template) return undefined;
+  const encodedPath = path.split('/').map(encodeURIComponent).join('/');
+  return template.replaceAll('{repo}', encodeURIComponent(repo)).replaceAll('{path}', encodedPath);
+}
+
+/**
+ * One folder on disk read as a repository. Every read is confined to the folder: a path or
+ * symbolic link that resolves outside it throws PathEscapeError.
+ */
+export async function openLocalRepository(
+  name: string,
+  dir: string,
+  options: Omit<LocalSourceOptions, 'path'> = {},
+): Promise<Repository> {
+  const realDir = await realpath(resolve(dir));
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+
+  async function locate(path: string): Promise<string | undefined> {
+    let real: string;
+    try {
+      real = await realpath(join(realDir, path));
+    } catch {
+      return undefined;
+    }
+    if (real !== realDir && !real.startsWith(realDir + sep)) {
+      throw new PathEscapeError(`"${path}" resolves outside the repository (symbolic link?)`);
+    }
+    return real;
+  }
+
+  return {
+    name,
+    catalogPaths: options.catalogPaths ?? ['catalog-info.yaml'],
+    async readFile(path) {
+      const real = await locate(path);
+      if (real === undefined) return undefined;
+      const info = await stat(real);
+      if (!info.isFile()) return undefined;
+      if (info.size > maxBytes) throw new FileTooLargeError(info.size, maxBytes);
+      return readFile(real, 'utf8');
+    },
+    async listDirectory(path) {
+      const real = await locate(path);
+      if (real === undefined) return undefined;
+      try {
+        const entries = await readdir(real, { withFileTypes: true });
+        return entries.map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort();
+      } catch {
+        return undefined;
+      }
+    },
+    viewUrl(path, line) {
+      const url = fillTemplate(options.urlTemplate, name, path);
+      return url && line ? `${url}#L${line}` : url;
+    },
+    editUrl(path) {
+      return fillTemplate(options.editUrlTemplate, name, path);
+    },
+  };
+}
+
+/** A folder of repositories on disk: the embedded sample, or a checkout of many repositories. */
+export function localSource(options: LocalSourceOptions): Source {
+  return {
+    id: `local:${options.path}`,
+    async listRepositories() {
+      const root = await realpath(resolve(options.path));
+      const entries = await readdir(root, { withFileTypes: true });
+      const folders = entries
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+        .map((e) => e.name)
+        .sort();
+      return Promise.all(folders.map((name) => openLocalRepository(name, join(root, name), options)));
+    },
+  };
+}
