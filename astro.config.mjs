@@ -7,6 +7,8 @@ const { config } = loadConfig();
 
 export default defineConfig({
   site: config.site.url,
+  // Tests build fixture portals side by side; each gets its own content-layer cache.
+  ...(process.env.PLAYBILL_CACHE_DIR ? { cacheDir: process.env.PLAYBILL_CACHE_DIR } : {}),
   base: config.site.base,
   trailingSlash: 'always',
   build: { format: 'directory' },

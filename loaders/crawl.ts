@@ -147,7 +147,10 @@ async function readDocument(
   if (!result.ok) {
     for (const issue of result.issues) {
       const field = issue.path.join('.');
-      report('error', at(issue.path), field ? `${field} ${issue.message}` : `document ${issue.message}`, extra(issue.path));
+      const found = valueAt(resolved.value, issue.path);
+      const shown = typeof found === 'string' || typeof found === 'number' || typeof found === 'boolean' ? `, found ${JSON.stringify(found)}` : '';
+      const message = `${field ? `${field} ${issue.message}` : `document ${issue.message}`}${issue.message.includes('found') ? '' : shown}`;
+      report('error', at(issue.path), message, extra(issue.path));
     }
     return undefined;
   }
@@ -199,6 +202,16 @@ async function locationTargets(
     pending.push({ path: resolved, from: { place, optional } });
   }
   return pending;
+}
+
+/** The value at a path inside plain data, or undefined. */
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let node = value;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = Reflect.get(node, segment);
+  }
+  return node;
 }
 
 /** Expands `*` (within a folder) and `**` (any depth) in a repository path. */

@@ -180,7 +180,8 @@ export const BUILT_IN_KINDS: Record<string, KindDefinition> = {
     spec: z.looseObject({
       type: nonEmpty,
       owner: nonEmpty.optional(),
-      steps: z.array(z.looseObject({ action: z.string() })),
+      /** The actions to run, in order. */
+      steps: z.array(z.unknown()),
     }),
   },
 };

@@ -52,9 +52,9 @@ export function parseYamlDocuments(text: string, limits: ParseLimits = {}): Pars
   let index = 0;
   for (const doc of docs) {
     if (doc.contents === null) continue;
-    index++;
     const start = position(doc.contents.range[0]);
     if (doc.errors.length > 0) {
+      index++;
       for (const error of doc.errors) {
         const at = error.linePos?.[0];
         errors.push({
@@ -69,16 +69,23 @@ export function parseYamlDocuments(text: string, limits: ParseLimits = {}): Pars
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount ?? 100 });
     } catch (error) {
+      index++;
       errors.push({ ...start, message: `YAML document rejected: ${firstLine(String(error instanceof Error ? error.message : error))}` });
       continue;
     }
-    documents.push({ index, value, position: start, locate: (path) => locateIn(doc, path, position, start) });
+    // A bare `---` (or one followed only by comments) is an empty document; Backstage skips those.
+    if (value === null || value === undefined) continue;
+    index++;
+    const docIndex = index;
+    documents.push({ index: docIndex, value, position: start, locate: (path) => locateIn(doc, path, position, start) });
   }
   return { documents, errors };
 }
 
 function firstLine(message: string): string {
-  return message.split('\n')[0]?.trim() ?? message;
+  const line = message.split('\n')[0]?.trim() ?? message;
+  // The position is reported separately; yaml repeats it at the end of its messages.
+  return line.replace(/ at line \d+, column \d+:?$/, '');
 }
 
 function locateIn(

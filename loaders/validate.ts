@@ -27,11 +27,10 @@ function describeIssue(issue: z.core.$ZodIssue): FieldIssue[] {
       path: [...path, key],
       message:
         path.length === 0
-          ? `unknown top-level field "${key}": only apiVersion, kind, metadata and spec may be written` +
-            (key === 'relations' || key === 'status'
-              ? ` (${key} is computed by the catalog)`
-              : `; did you mean metadata.${key} or spec.${key}?`)
-          : `unknown field "${key}"`,
+          ? key === 'relations' || key === 'status'
+            ? `is not allowed in a descriptor: ${key} is computed by the catalog`
+            : `is not allowed at the top level: only apiVersion, kind, metadata and spec may be written; did you mean metadata.${key} or spec.${key}?`
+          : 'is not an allowed field here',
     }));
   }
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {

@@ -1,0 +1,79 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { buildCatalog } from './catalog.ts';
+import { formatProblems, type ProblemFormat } from './format.ts';
+import type { Problem } from './problems.ts';
+import { localSource, openLocalRepository } from './sources/local.ts';
+import type { Repository, Source } from './sources/source.ts';
+
+/** Options of `playbill lint`. */
+export interface LintOptions {
+  format: ProblemFormat;
+  /** Kinds accepted beyond the built-ins. */
+  extraKinds?: readonly string[];
+  /** Leave out warnings about references to entities outside the linted files (normal in one repository). */
+  ignoreMissingRefs?: boolean;
+  /** Folder paths are shown relative to. */
+  cwd?: string;
+}
+
+export interface LintResult {
+  output: string;
+  problems: Problem[];
+  exitCode: 0 | 1;
+}
+
+/** A source that is exactly the given repositories. */
+function fixedSource(id: string, repos: Repository[]): Source {
+  return { id, listRepositories: async () => repos };
+}
+
+/**
+ * Lints files and folders the way the build reads them:
+ * - a file is read as a descriptor of the repository in the current folder;
+ * - a folder with a `catalog-info.yaml` is one repository;
+ * - any other folder holds one repository per sub-folder, like `content/`.
+ */
+export async function lint(paths: readonly string[], options: LintOptions): Promise<LintResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const roots = new Map<string, string>();
+  const sources: Source[] = [];
+  const files: string[] = [];
+  for (const input of paths.length ? paths : ['.']) {
+    const full = resolve(cwd, input);
+    if (!existsSync(full)) {
+      sources.push(fixedSource(input, []));
+      files.push(input);
+      continue;
+    }
+    if (statSync(full).isFile()) {
+      const inside = !relative(cwd, full).startsWith('..');
+      const root = inside ? cwd : dirname(full);
+      const name = basename(root);
+      roots.set(name, root);
+      sources.push(fixedSource(input, [await openLocalRepository(name, root, { catalogPaths: [relative(root, full).split('\\').join('/')] })]));
+    } else if (existsSync(join(full, 'catalog-info.yaml'))) {
+      const name = basename(full);
+      roots.set(name, full);
+      sources.push(fixedSource(input, [await openLocalRepository(name, full)]));
+    } else {
+      const source = localSource({ path: full });
+      for (const repo of await source.listRepositories()) roots.set(repo.name, join(full, repo.name));
+      sources.push(source);
+    }
+  }
+  const catalog = await buildCatalog(sources, options.extraKinds ? { extraKinds: options.extraKinds } : {});
+  const missing: Problem[] = files.map((f) => ({ severity: 'error', repository: '', file: f, message: `${f} does not exist` }));
+  const problems = [...missing, ...catalog.problems].filter(
+    (p) => !(options.ignoreMissingRefs && p.severity === 'warning' && /is not in the catalog/.test(p.message)),
+  );
+  const pathOf = (p: Problem) => {
+    const root = roots.get(p.repository);
+    return root ? relative(cwd, join(root, p.file)) || p.file : p.file;
+  };
+  return {
+    output: formatProblems(problems, options.format, pathOf),
+    problems,
+    exitCode: problems.some((p) => p.severity === 'error') ? 1 : 0,
+  };
+}

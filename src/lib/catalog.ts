@@ -1,0 +1,83 @@
+import { getCollection, type CollectionEntry } from 'astro:content';
+import { humanizeEntityRef, parseEntityRef } from '../../loaders/refs.ts';
+
+export type CatalogNode = CollectionEntry<'entities'>['data'];
+export type Entity = CatalogNode['entity'];
+
+let cache: Promise<{ nodes: CatalogNode[]; byRef: Map<string, CatalogNode> }> | undefined;
+
+/** Every entity, sorted by ref, with a lookup by ref. Read once per build. */
+export function getCatalog() {
+  cache ??= getCollection('entities').then((entries) => {
+    const nodes = entries.map((e) => e.data).sort((a, b) => a.ref.localeCompare(b.ref));
+    return { nodes, byRef: new Map(nodes.map((n) => [n.ref, n])) };
+  });
+  return cache;
+}
+
+/** Every problem, in file order. */
+export async function getProblems() {
+  const entries = await getCollection('problems');
+  return entries.sort((a, b) => a.id.localeCompare(b.id)).map((e) => e.data);
+}
+
+/** Title, else name. */
+export function displayName(entity: Entity): string {
+  return entity.metadata.title ?? entity.metadata.name;
+}
+
+/** A spec field as a string, when it is one. */
+export function specString(entity: Entity, field: string): string | undefined {
+  const value = entity.spec?.[field];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The refs of one relation type. */
+export function relationTargets(entity: Entity, type: string): string[] {
+  return entity.relations.filter((r) => r.type === type).map((r) => r.targetRef);
+}
+
+/** A short label for a ref: the name, with kind and namespace only where needed. */
+export function shortRef(ref: string, defaultKind?: string): string {
+  return humanizeEntityRef(parseEntityRef(ref), defaultKind ? { defaultKind } : {});
+}
+
+/** The one row of the catalog table an entity becomes. */
+export interface CatalogRow {
+  ref: string;
+  name: string;
+  title: string;
+  kind: string;
+  namespace: string;
+  type: string;
+  lifecycle: string;
+  owner: string;
+  ownerRef?: string;
+  system: string;
+  systemRef?: string;
+  description: string;
+  tags: string[];
+}
+
+/** Flattens an entity into the columns Backstage users know. */
+export function toRow(node: CatalogNode): CatalogRow {
+  const { entity } = node;
+  const ownerRef = relationTargets(entity, 'ownedBy')[0];
+  const systemRef = relationTargets(entity, 'partOf').find((r) => r.startsWith('system:'));
+  const row: CatalogRow = {
+    ref: node.ref,
+    name: entity.metadata.name,
+    title: displayName(entity),
+    kind: entity.kind,
+    namespace: entity.metadata.namespace,
+    type: specString(entity, 'type') ?? '',
+    lifecycle: specString(entity, 'lifecycle') ?? '',
+    owner: ownerRef ? shortRef(ownerRef, 'group') : '',
+    system: systemRef ? shortRef(systemRef, 'system') : '',
+    description: entity.metadata.description ?? '',
+    tags: entity.metadata.tags ?? [],
+  };
+  if (ownerRef) row.ownerRef = ownerRef;
+  if (systemRef) row.systemRef = systemRef;
+  return row;
+}
