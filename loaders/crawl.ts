@@ -57,7 +57,7 @@ const locationSpec = z.looseObject({
 interface PendingFile {
   path: string;
   /** The Location that pointed here (absent for the repository's own catalog paths). */
-  from?: { place: Place; optional: boolean };
+  from?: { place: Place; optional: boolean; entityRef: string; field: string };
 }
 
 /**
@@ -87,7 +87,10 @@ export async function crawlRepository(repo: Repository, options: CrawlOptions = 
     const next = queue.shift();
     if (!next) break;
     if (seen.has(next.path)) {
-      if (next.from) report('warning', next.from.place, `Location target ${next.path} was already read; this target is a cycle or a duplicate and is skipped`);
+      if (next.from) {
+        const { place, entityRef, field } = next.from;
+        report('warning', place, `Location target ${next.path} was already read; this target is a cycle or a duplicate and is skipped`, { entityRef, field });
+      }
       continue;
     }
     seen.add(next.path);
@@ -97,13 +100,14 @@ export async function crawlRepository(repo: Repository, options: CrawlOptions = 
       text = await repo.readFile(next.path);
     } catch (error) {
       const reason = error instanceof PathEscapeError || error instanceof FileTooLargeError ? error.message : String(error);
-      report('error', next.from?.place ?? placeOf(next.path), `${next.path} could not be read: ${reason}`);
+      report('error', next.from?.place ?? placeOf(next.path), `${next.path} could not be read: ${reason}`, next.from ? { entityRef: next.from.entityRef, field: next.from.field } : {});
       continue;
     }
     if (text === undefined) {
       // A repository without a descriptor is simply not in the catalog; a missing Location target is a problem.
       if (next.from && !next.from.optional) {
-        report('error', next.from.place, `Location target ${next.path} does not exist; fix the path or mark the Location "presence: optional"`);
+        const { place, entityRef, field } = next.from;
+        report('error', place, `Location target ${next.path} does not exist; fix the path or mark the Location "presence: optional"`, { entityRef, field });
       }
       continue;
     }
@@ -196,10 +200,10 @@ async function locationTargets(
     if (resolved.includes('*')) {
       const matches = await expandGlob(repo, resolved);
       if (matches.length === 0 && !optional) report('warning', place, `Location target "${target}" matches no file`, extra);
-      pending.push(...matches.map((m) => ({ path: m, from: { place, optional } })));
+      pending.push(...matches.map((m) => ({ path: m, from: { place, optional, ...extra } })));
       continue;
     }
-    pending.push({ path: resolved, from: { place, optional } });
+    pending.push({ path: resolved, from: { place, optional, ...extra } });
   }
   return pending;
 }

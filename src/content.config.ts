@@ -1,10 +1,11 @@
 import { defineCollection } from 'astro:content';
-import { catalogLoaders } from '../loaders/catalog-loader.ts';
+import { catalogLoaders, catalogNodeSchema } from '../loaders/catalog-loader.ts';
 import { loadConfig } from '../loaders/config.ts';
+import { problemSchema } from '../loaders/problems.ts';
 
 const catalog = catalogLoaders(loadConfig());
 
 export const collections = {
-  entities: defineCollection({ loader: catalog.entities }),
-  problems: defineCollection({ loader: catalog.problems }),
+  entities: defineCollection({ loader: catalog.entities, schema: catalogNodeSchema }),
+  problems: defineCollection({ loader: catalog.problems, schema: problemSchema }),
 };

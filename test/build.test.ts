@@ -1,0 +1,94 @@
+/**
+ * One real `astro build` of the fixture portal, asserted on the files it writes.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { problemSchema } from '../loaders/problems.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+let out: string;
+let log: string;
+
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'playbill-build-'));
+  const result = await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', join(out, 'dist')], {
+    cwd: ROOT,
+    env: { ...process.env, PLAYBILL_CONFIG: 'test/fixtures/site/playbill.config.yaml', PLAYBILL_CACHE_DIR: join(out, 'cache') },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  log = result.stdout + result.stderr;
+});
+afterAll(() => rm(out, { recursive: true, force: true }));
+
+const page = (path: string) => readFile(join(out, 'dist', path), 'utf8');
+
+const entitySchema = z.object({
+  apiVersion: z.string(),
+  kind: z.string(),
+  metadata: z.looseObject({ name: z.string(), namespace: z.string() }),
+  spec: z.record(z.string(), z.unknown()).optional(),
+  relations: z.array(z.object({ type: z.string(), targetRef: z.string().regex(/^[a-z0-9]+:[a-z0-9-]+\/.+$/) })),
+});
+
+describe('astro build of the fixture portal', () => {
+  it('logs what it crawled', () => {
+    expect(log).toMatch(/\d+ entities from 10 repositories/);
+    expect(log).toMatch(/\d+ errors, \d+ warnings/);
+  });
+
+  it('writes one page per entity at Backstage\'s lowercased URL', async () => {
+    const kinds = await readdir(join(out, 'dist/catalog/default'));
+    expect(kinds.sort()).toEqual(['api', 'component', 'environment', 'group', 'location', 'resource', 'system', 'user']);
+    const html = await page('catalog/default/component/web/index.html');
+    expect(html).toContain('The shop front.');
+    expect(html).toContain('href="https://git.example.com/web/blob/main/catalog-info.yaml#L1"');
+  });
+
+  it('writes entities.json in Backstage\'s shape, relations both ways', async () => {
+    const entities = z.array(entitySchema).parse(JSON.parse(await page('api/catalog/entities.json')));
+    const byRef = new Map(entities.map((e) => [`${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLowerCase(), e]));
+    expect(byRef.get('component:default/web')?.relations).toContainEqual({ type: 'ownedBy', targetRef: 'group:default/team' });
+    expect(byRef.get('group:default/team')?.relations).toContainEqual({ type: 'ownerOf', targetRef: 'component:default/web' });
+    expect(byRef.get('user:default/jane')?.relations).toContainEqual({ type: 'memberOf', targetRef: 'group:default/team' });
+    expect(byRef.get('api:default/orders')?.relations).toContainEqual({ type: 'apiConsumedBy', targetRef: 'component:default/web' });
+    expect(byRef.get('environment:default/production')?.spec).toEqual({ region: 'eu-west-1' });
+  });
+
+  it('writes problems.json with places for every problem', async () => {
+    const problems = z.array(problemSchema).parse(JSON.parse(await page('api/catalog/problems.json')));
+    expect(problems.length).toBeGreaterThan(10);
+    const syntax = problems.find((p) => p.message.startsWith('YAML syntax error'));
+    expect(syntax).toMatchObject({ severity: 'error', repository: 'syntax', file: 'catalog-info.yaml', line: 24, column: 1 });
+    const problemsPage = await page('catalog/problems/index.html');
+    expect(problemsPage).toContain('Missing closing');
+    expect(problemsPage).toContain('alias-bomb');
+  });
+
+  it('renders untrusted text inert', async () => {
+    const raw = await page('catalog/default/component/web/index.html');
+    // Text inside a quoted attribute value cannot open a tag (Astro escapes the quotes); look at markup only.
+    const html = raw.replace(/="[^"]*"/g, '=""');
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('<img src=x');
+    expect(raw).toContain('&lt;script&gt;alert');
+    expect(raw).not.toMatch(/href="javascript:/i);
+    expect(raw).toContain('unsafe link removed');
+    const user = await page('catalog/default/user/jane/index.html');
+    expect(user).not.toMatch(/src="javascript:/i);
+    const api = (await page('catalog/default/api/graph/index.html')).replace(/="[^"]*"/g, '=""');
+    expect(api).not.toContain('<script>alert');
+  });
+
+  it('renders API definitions: OpenAPI as operations, others highlighted at build time', async () => {
+    const graph = await page('catalog/default/api/graph/index.html');
+    expect(graph).toContain('class="astro-code');
+    expect(graph).toContain('--shiki-dark');
+    const index = await page('catalog/index.html');
+    expect(index).toContain('data-kind="environment"');
+  });
+});
