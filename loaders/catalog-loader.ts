@@ -29,6 +29,7 @@ export const catalogNodeSchema = z.object({
     line: z.number(),
     viewUrl: z.string().optional(),
     editUrl: z.string().optional(),
+    lastModified: z.string().optional(),
   }),
 });
 

@@ -19,6 +19,8 @@ export interface EntityRecord {
   locate(path: readonly (string | number)[]): Place;
   viewUrl?: string;
   editUrl?: string;
+  /** Last commit date of the descriptor file, when known. */
+  lastModified?: string;
 }
 
 export interface CrawlResult {
@@ -169,6 +171,8 @@ async function readDocument(
   const editUrl = repo.editUrl(file);
   if (viewUrl !== undefined) record.viewUrl = viewUrl;
   if (editUrl !== undefined) record.editUrl = editUrl;
+  const lastModified = repo.lastModified(file);
+  if (lastModified !== undefined) record.lastModified = lastModified;
   return record;
 }
 

@@ -22,7 +22,7 @@ export interface CatalogEntity {
 export interface CatalogNode {
   ref: string;
   entity: CatalogEntity;
-  source: { repository: string; file: string; line: number; viewUrl?: string; editUrl?: string };
+  source: { repository: string; file: string; line: number; viewUrl?: string; editUrl?: string; lastModified?: string };
 }
 
 export interface CatalogGraph {
@@ -122,6 +122,7 @@ export function buildGraph(records: readonly EntityRecord[]): CatalogGraph {
     const source: CatalogNode['source'] = { repository: record.repository, file: record.file, line: record.line };
     if (record.viewUrl) source.viewUrl = record.viewUrl;
     if (record.editUrl) source.editUrl = record.editUrl;
+    if (record.lastModified) source.lastModified = record.lastModified;
     nodes.push({ ref: record.ref, entity: out, source });
   }
   nodes.sort((a, b) => a.ref.localeCompare(b.ref));

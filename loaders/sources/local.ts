@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
 import { FileTooLargeError, PathEscapeError, type Repository, type Source } from './source.ts';
 
 /** Options of a local folder source: `<path>/<repository>/catalog-info.yaml`. */
@@ -17,6 +19,8 @@ export interface LocalSourceOptions {
   urlTemplate?: string;
   /** Like `urlTemplate`, for "edit this page", e.g. `https://github.com/acme/{repo}/edit/main/{path}`. */
   editUrlTemplate?: string;
+  /** Commit dates by path relative to the repository, e.g. from `gitLastModified`. */
+  dates?: ReadonlyMap<string, string>;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -80,7 +84,34 @@ export async function openLocalRepository(
     editUrl(path) {
       return fillTemplate(options.editUrlTemplate, name, path);
     },
+    lastModified(path) {
+      return options.dates?.get(path);
+    },
   };
+}
+
+/**
+ * Last commit date of every file under a folder, from one `git log` run. Empty when the
+ * folder is not in a git work tree (or git is missing): dates are a nicety, never required.
+ */
+export async function gitLastModified(dir: string): Promise<Map<string, string>> {
+  const dates = new Map<string, string>();
+  let stdout: string;
+  try {
+    ({ stdout } = await promisify(execFile)(
+      'git',
+      ['-C', dir, 'log', '--format=%x00%cI', '--name-only', '--relative', '--no-renames', '--max-count=20000', '--', '.'],
+      { maxBuffer: 256 * 1024 * 1024 },
+    ));
+  } catch {
+    return dates;
+  }
+  for (const chunk of stdout.split('\0')) {
+    const [date, ...files] = chunk.split('\n').filter(Boolean);
+    if (!date) continue;
+    for (const file of files) if (!dates.has(file)) dates.set(file, date);
+  }
+  return dates;
 }
 
 /** A folder of repositories on disk: the embedded sample, or a checkout of many repositories. */
@@ -94,7 +125,14 @@ export function localSource(options: LocalSourceOptions): Source {
         .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
         .map((e) => e.name)
         .sort();
-      return Promise.all(folders.map((name) => openLocalRepository(name, join(root, name), options)));
+      const dates = await gitLastModified(root);
+      return Promise.all(
+        folders.map((name) => {
+          const prefix = `${name}/`;
+          const own = new Map([...dates].filter(([path]) => path.startsWith(prefix)).map(([path, date]) => [path.slice(prefix.length), date]));
+          return openLocalRepository(name, join(root, name), { ...options, dates: own });
+        }),
+      );
     },
   };
 }

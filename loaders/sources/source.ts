@@ -33,6 +33,8 @@ export interface Repository {
   viewUrl(path: string, line?: number): string | undefined;
   /** Link to edit a file on its host. */
   editUrl(path: string): string | undefined;
+  /** ISO date of the last commit that changed a file, when the source knows it. */
+  lastModified(path: string): string | undefined;
 }
 
 /** A place repositories come from. */
