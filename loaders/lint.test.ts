@@ -47,8 +47,8 @@ describe('playbill lint', () => {
     const { stdout } = await playbill(['lint', '--format', 'github', 'test/fixtures/broken-org/locations']);
     expect(stdout).toMatchInlineSnapshot(`
       "::warning file=test/fixtures/broken-org/locations/a.yaml,line=8,col=3,title=Playbill%3A component%3Adefault/from-a::spec.owner refers to group:default/team-a, which is not in the catalog; check the name, kind and namespace
-      ::warning file=test/fixtures/broken-org/locations/a.yaml,line=16,col=3,title=Playbill::Location target catalog-info.yaml was already read; this target is a cycle or a duplicate and is skipped
-      ::error file=test/fixtures/broken-org/locations/catalog-info.yaml,line=9,col=7,title=Playbill::Location target missing.yaml does not exist; fix the path or mark the Location "presence: optional"
+      ::warning file=test/fixtures/broken-org/locations/a.yaml,line=16,col=3,title=Playbill%3A location%3Adefault/back-to-root::Location target catalog-info.yaml was already read; this target is a cycle or a duplicate and is skipped
+      ::error file=test/fixtures/broken-org/locations/catalog-info.yaml,line=9,col=7,title=Playbill%3A location%3Adefault/root::Location target missing.yaml does not exist; fix the path or mark the Location "presence: optional"
       ::error file=test/fixtures/broken-org/locations/catalog-info.yaml,line=10,col=7,title=Playbill%3A location%3Adefault/root::Location target "../outside.yaml" leaves the repository; targets must stay inside it
       ::warning file=test/fixtures/broken-org/locations/catalog-info.yaml,line=11,col=7,title=Playbill%3A location%3Adefault/root::Location target https://github.com/other/repo/blob/main/catalog-info.yaml is outside this repository and is not followed; add that repository as a source instead
       ::warning file=test/fixtures/broken-org/locations/sub/one.yaml,line=7,col=3,title=Playbill%3A resource%3Adefault/sub-one::spec.owner refers to group:default/team-a, which is not in the catalog; check the name, kind and namespace
