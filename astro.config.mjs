@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { loadConfig } from './loaders/config.ts';
+import { playbill } from './src/integrations/playbill.ts';
 
 const { config } = loadConfig();
 
@@ -12,6 +13,6 @@ export default defineConfig({
   base: config.site.base,
   trailingSlash: 'always',
   build: { format: 'directory' },
-  integrations: [mdx()],
+  integrations: [mdx(), playbill()],
   devToolbar: { enabled: false },
 });

@@ -2,6 +2,12 @@
 // Playbill's command line. Runs the TypeScript sources directly (Node >= 22.18 strips types).
 import { parseArgs } from 'node:util';
 
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(`playbill needs Node.js 22.18 or newer (it runs TypeScript directly); this is ${process.version}.\nRun it through npm (npx playbill …), which uses the project's pinned Node, or upgrade Node.\n`);
+  process.exit(2);
+}
+
 const USAGE = `Usage: playbill lint [paths...] [--format text|json|github] [--ignore-missing-refs] [--extra-kind KIND]...
 
 Validates catalog-info.yaml files (with their placeholders and Location targets) exactly as

@@ -1,8 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { z } from 'zod';
 import { buildCatalog, sourcesOf, type Catalog } from './catalog.ts';
 import { configSchema, type LoadedConfig } from './config.ts';
-import { problemSchema } from './problems.ts';
+import { buildPortalDocs, type PortalDocs } from './docs/docs-build.ts';
+import { problemSchema, sortProblems, type Problem } from './problems.ts';
 
 /** What the `entities` collection holds per entry: the entity in Backstage's shape plus its source. */
 export const catalogNodeSchema = z.object({
@@ -33,33 +35,83 @@ export const catalogNodeSchema = z.object({
   }),
 });
 
+const navSchema: z.ZodType<NavItem> = z.lazy(() =>
+  z.union([
+    z.object({ type: z.literal('page'), title: z.string(), url: z.string() }),
+    z.object({ type: z.literal('link'), title: z.string(), url: z.string() }),
+    z.object({ type: z.literal('section'), title: z.string(), children: z.array(navSchema) }),
+  ]),
+);
+type NavItem = { type: 'page' | 'link'; title: string; url: string } | { type: 'section'; title: string; children: NavItem[] };
+
+/** One entity's docs site: title, own nav, page order. */
+export const docsSiteSchema = z.object({
+  entityRef: z.string(),
+  title: z.string(),
+  url: z.string(),
+  nav: z.array(navSchema),
+  order: z.array(z.object({ title: z.string(), url: z.string() })),
+  pageCount: z.number(),
+  repository: z.string(),
+});
+
+/** One rendered docs page (sanitised HTML). */
+export const docsPageSchema = z.object({
+  entityRef: z.string(),
+  slug: z.string(),
+  url: z.string(),
+  title: z.string(),
+  html: z.string(),
+  headings: z.array(z.object({ depth: z.number(), id: z.string(), text: z.string() })),
+  hasMermaid: z.boolean(),
+  repository: z.string(),
+  file: z.string(),
+  editUrl: z.string().optional(),
+  lastModified: z.string().optional(),
+});
+
 const optionsSchema = z.object({ loaded: z.object({ config: configSchema, file: z.string(), root: z.string() }) });
 
+/** Everything one build derives from the sources. */
+interface Portal {
+  catalog: Catalog;
+  docs: PortalDocs;
+  problems: Problem[];
+}
+
+/** Stores entries whose data changed, skips the rest, deletes what was not seen this run. */
+async function syncStore(context: LoaderContext, entries: { id: string; data: Record<string, unknown> }[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const { id, data } of entries) {
+    seen.add(id);
+    const digest = context.generateDigest(JSON.stringify(data));
+    if (context.store.get(id)?.digest === digest) continue;
+    context.store.set({ id, data: await context.parseData({ id, data }), digest });
+  }
+  for (const id of context.store.keys()) if (!seen.has(id)) context.store.delete(id);
+}
+
 /**
- * Loaders for the catalog collections. One crawl feeds both: whichever loader runs first
- * starts it, the other awaits the same result.
+ * Loaders for the portal's collections. One crawl feeds them all: whichever loader runs
+ * first starts it, the others await the same result.
  */
-export function catalogLoaders(loaded: LoadedConfig): { entities: Loader; problems: Loader } {
+export function catalogLoaders(loaded: LoadedConfig): Record<'entities' | 'problems' | 'docsSites' | 'docsPages', Loader> {
   optionsSchema.parse({ loaded });
-  let crawl: Promise<Catalog> | undefined;
-  const catalogFor = (context: LoaderContext) =>
-    (crawl ??= buildCatalog(sourcesOf(loaded), { extraKinds: loaded.config.catalog.extraKinds, logger: context.logger }));
+  let portal: Promise<Portal> | undefined;
+  const portalFor = (context: LoaderContext) =>
+    (portal ??= (async () => {
+      const catalog = await buildCatalog(sourcesOf(loaded), { extraKinds: loaded.config.catalog.extraKinds, logger: context.logger });
+      const docs = await buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir: fileURLToPath(context.config.cacheDir), logger: context.logger });
+      return { catalog, docs, problems: sortProblems([...catalog.problems, ...docs.problems]) };
+    })());
 
   return {
     entities: {
       name: 'playbill-entities',
       schema: catalogNodeSchema,
       async load(context) {
-        const catalog = await catalogFor(context);
-        const seen = new Set<string>();
-        for (const node of catalog.nodes) {
-          seen.add(node.ref);
-          const digest = context.generateDigest(JSON.stringify(node));
-          if (context.store.get(node.ref)?.digest === digest) continue;
-          const data = await context.parseData({ id: node.ref, data: { ...node } });
-          context.store.set({ id: node.ref, data, digest });
-        }
-        for (const id of context.store.keys()) if (!seen.has(id)) context.store.delete(id);
+        const { catalog } = await portalFor(context);
+        await syncStore(context, catalog.nodes.map((node) => ({ id: node.ref, data: { ...node } })));
         context.logger.info(`${catalog.nodes.length} entities from ${catalog.repositories.length} repositories`);
       },
     },
@@ -67,11 +119,26 @@ export function catalogLoaders(loaded: LoadedConfig): { entities: Loader; proble
       name: 'playbill-problems',
       schema: problemSchema,
       async load(context) {
-        const catalog = await catalogFor(context);
-        context.store.clear();
-        catalog.problems.forEach((problem, i) => context.store.set({ id: String(i).padStart(6, '0'), data: { ...problem } }));
-        const errors = catalog.problems.filter((p) => p.severity === 'error').length;
-        context.logger.info(`${errors} errors, ${catalog.problems.length - errors} warnings (see /catalog/problems/)`);
+        const { problems } = await portalFor(context);
+        await syncStore(context, problems.map((problem, i) => ({ id: String(i).padStart(6, '0'), data: { ...problem } })));
+        const errors = problems.filter((p) => p.severity === 'error').length;
+        context.logger.info(`${errors} errors, ${problems.length - errors} warnings (see /catalog/problems/)`);
+      },
+    },
+    docsSites: {
+      name: 'playbill-docs-sites',
+      schema: docsSiteSchema,
+      async load(context) {
+        const { docs } = await portalFor(context);
+        await syncStore(context, docs.sites.map((site) => ({ id: site.entityRef, data: { ...site } })));
+      },
+    },
+    docsPages: {
+      name: 'playbill-docs-pages',
+      schema: docsPageSchema,
+      async load(context) {
+        const { docs } = await portalFor(context);
+        await syncStore(context, docs.pages.map((page) => ({ id: `${page.entityRef}/${page.slug}`, data: { ...page } })));
       },
     },
   };

@@ -25,6 +25,14 @@ export interface CatalogNode {
   source: { repository: string; file: string; line: number; viewUrl?: string; editUrl?: string; lastModified?: string };
 }
 
+/** An annotation's value, when the entity has it. */
+export function annotationOf(entity: CatalogEntity, key: string): string | undefined {
+  const annotations = entity.metadata['annotations'];
+  if (annotations === null || typeof annotations !== 'object') return undefined;
+  const value: unknown = Reflect.get(annotations, key);
+  return typeof value === 'string' ? value : undefined;
+}
+
 export interface CatalogGraph {
   nodes: CatalogNode[];
   problems: Problem[];

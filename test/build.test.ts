@@ -84,6 +84,32 @@ describe('astro build of the fixture portal', () => {
     expect(api).not.toContain('<script>alert');
   });
 
+  it('builds docs pages with their own nav, rewritten links and copied images', async () => {
+    const index = await page('docs/default/component/web/index.html');
+    expect(index).toContain('href="/docs/default/component/web/setup/#steps"');
+    expect(index).toContain('src="/docs/default/component/web/img/diagram.svg"');
+    expect(await page('docs/default/component/web/img/diagram.svg')).toContain('<svg');
+    expect(index).toMatch(/<a href="\/docs\/default\/component\/web\/setup\/"[^>]*>Setup<\/a>/);
+    const setup = await page('docs/default/component/web/setup/index.html');
+    expect(setup).toContain('class="admonition note"');
+    expect(setup).toContain('rel="prev"');
+    const entity = await page('catalog/default/component/web/index.html');
+    expect(entity).toContain('href="/docs/default/component/web/"');
+  });
+
+  it('renders docs Markdown inert and reports its broken links', async () => {
+    const raw = await page('docs/default/component/web/index.html');
+    const index = raw.replace(/="[^"]*"/g, '=""');
+    expect(index).not.toContain('<script>alert');
+    expect(index).not.toMatch(/<[^>]*\son\w+=/i);
+    expect(raw).not.toMatch(/(href|src)="javascript:/i);
+    expect(raw).toContain('>click</a>');
+    const problems = z.array(problemSchema).parse(JSON.parse(await page('api/catalog/problems.json')));
+    expect(problems).toContainEqual(
+      expect.objectContaining({ severity: 'warning', repository: 'web', file: 'docs/index.md', line: 11, message: 'link "old.md" points at old.md, which does not exist' }),
+    );
+  });
+
   it('renders API definitions: OpenAPI as operations, others highlighted at build time', async () => {
     const graph = await page('catalog/default/api/graph/index.html');
     expect(graph).toContain('class="astro-code');

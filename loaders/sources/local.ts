@@ -67,6 +67,14 @@ export async function openLocalRepository(
       if (info.size > maxBytes) throw new FileTooLargeError(info.size, maxBytes);
       return readFile(real, 'utf8');
     },
+    async readBinary(path) {
+      const real = await locate(path);
+      if (real === undefined) return undefined;
+      const info = await stat(real);
+      if (!info.isFile()) return undefined;
+      if (info.size > maxBytes) throw new FileTooLargeError(info.size, maxBytes);
+      return readFile(real);
+    },
     async listDirectory(path) {
       const real = await locate(path);
       if (real === undefined) return undefined;

@@ -27,6 +27,8 @@ export interface Repository {
   commit?: string;
   /** Text of a file, or undefined when there is none. Throws PathEscapeError or FileTooLargeError. */
   readFile(path: string): Promise<string | undefined>;
+  /** Bytes of a file (images and other docs assets), or undefined. Same errors as readFile. */
+  readBinary(path: string): Promise<Uint8Array | undefined>;
   /** Names of the entries of a folder (files and sub-folders end in `/`), or undefined. */
   listDirectory(path: string): Promise<string[] | undefined>;
   /** Link to view a file on its host, at a line when given. */

@@ -15,6 +15,32 @@ export function getCatalog() {
   return cache;
 }
 
+let docs: Promise<Map<string, { url: string; title: string }>> | undefined;
+
+/** Every entity's docs site, by entity ref. */
+export function getDocsSites() {
+  docs ??= getCollection('docsSites').then((sites) => new Map(sites.map((s) => [s.data.entityRef, { url: s.data.url, title: s.data.title }])));
+  return docs;
+}
+
+/**
+ * The docs an entity shows: its own, or those of the entity named by
+ * `backstage.io/techdocs-entity` (docs borrowed from another entity, as TechDocs allows).
+ */
+export async function docsFor(node: CatalogNode): Promise<{ url: string; title: string } | undefined> {
+  const sites = await getDocsSites();
+  const own = sites.get(node.ref);
+  if (own) return own;
+  const borrowed = node.entity.metadata.annotations?.['backstage.io/techdocs-entity'];
+  if (!borrowed) return undefined;
+  try {
+    const { kind, namespace, name } = parseEntityRef(borrowed, { defaultKind: 'Component', defaultNamespace: node.entity.metadata.namespace });
+    return sites.get(`${kind}:${namespace}/${name}`.toLowerCase());
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every problem, in file order. */
 export async function getProblems() {
   const entries = await getCollection('problems');

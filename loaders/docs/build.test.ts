@@ -1,0 +1,158 @@
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CatalogNode } from '../graph.ts';
+import { openLocalRepository } from '../sources/local.ts';
+import { autoNav, buildEntityDocs, fallbackTitle, locateDocs, slugOf } from './build.ts';
+import { CodeHighlighter } from './highlight.ts';
+import { normaliseNav, parseMkdocs } from './mkdocs.ts';
+
+const CORPUS = join(import.meta.dirname, '../../../shared/corpus/techdocs');
+
+function nodeFor(name: string, annotations: Record<string, string> = {}, file = 'catalog-info.yaml'): CatalogNode {
+  return {
+    ref: `component:default/${name}`,
+    entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name, namespace: 'default', annotations }, relations: [] },
+    source: { repository: name, file, line: 1 },
+  };
+}
+
+async function build(site: string, dir = '') {
+  const repo = await openLocalRepository(site, join(CORPUS, site));
+  return buildEntityDocs(nodeFor('site'), { repository: repo, dir }, { base: '/', highlighter: new CodeHighlighter(), repositories: [repo] });
+}
+
+describe('mkdocs.yml', () => {
+  it('tolerates !ENV, !!python/name and keeps !include', () => {
+    const { config, errors } = parseMkdocs(
+      ['site_name: !ENV [SITE_NAME, "Docs"]', 'markdown_extensions:', '  - pymdownx.emoji:', '      emoji_index: !!python/name:material.extensions.emoji.twemoji', 'nav:', '  - Sub: !include ./sub/mkdocs.yml'].join('\n'),
+    );
+    expect(errors).toEqual([]);
+    expect(normaliseNav(config.nav ?? [])).toEqual([{ type: 'include', title: 'Sub', configPath: './sub/mkdocs.yml', wildcard: false }]);
+  });
+
+  it('reports syntax errors with their line instead of throwing', () => {
+    expect(parseMkdocs('nav:\n  - a: [unclosed\n').errors[0]).toMatchObject({ line: expect.any(Number), message: expect.stringContaining('mkdocs.yml:') });
+  });
+
+  it('normalises every nav form', () => {
+    expect(normaliseNav(['index.md', { Guide: 'guide.md' }, { Site: 'https://example.com' }, { Section: ['./a.md', { B: 'b.md' }] }, { '*include ./parts/* Parts': '!include .' }])).toEqual([
+      { type: 'page', docPath: 'index.md' },
+      { type: 'page', title: 'Guide', docPath: 'guide.md' },
+      { type: 'link', title: 'Site', url: 'https://example.com' },
+      { type: 'section', title: 'Section', children: [{ type: 'page', docPath: 'a.md' }, { type: 'page', title: 'B', docPath: 'b.md' }] },
+      { type: 'include', title: 'Parts', configPath: './parts/*/mkdocs.yml', wildcard: true },
+    ]);
+  });
+});
+
+describe('page URLs and titles', () => {
+  it('uses MkDocs directory URLs', () => {
+    expect(slugOf('index.md')).toBe('');
+    expect(slugOf('a/b.md')).toBe('a/b/');
+    expect(slugOf('a/index.md')).toBe('a/');
+    expect(slugOf('a/README.md')).toBe('a/');
+    expect(slugOf('a/README.md', true)).toBe('a/README/');
+  });
+
+  it('titles heading-less pages from their file or folder', () => {
+    expect(fallbackTitle('getting-started.md')).toBe('Getting started');
+    expect(fallbackTitle('guides/index.md')).toBe('Guides');
+    expect(fallbackTitle('index.md', 'My site')).toBe('My site');
+  });
+
+  it('builds a nav from the folder tree: index first, pages, then folders', () => {
+    expect(autoNav(['b.md', 'index.md', 'a.md', 'sub/x.md', 'sub/index.md'])).toEqual([
+      { type: 'page', docPath: 'index.md' },
+      { type: 'page', docPath: 'a.md' },
+      { type: 'page', docPath: 'b.md' },
+      { type: 'section', title: 'sub', children: [{ type: 'page', docPath: 'sub/index.md' }, { type: 'page', docPath: 'sub/x.md' }] },
+    ]);
+  });
+});
+
+describe('real TechDocs sites (shared/corpus/techdocs) build without errors', () => {
+  it('backstage/backstage: nav of two, every page built, only missing images reported', async () => {
+    const docs = await build('backstage__backstage');
+    expect(docs.pages).toHaveLength(7);
+    expect(docs.site?.nav.map((n) => n.title)).toEqual(['Home', 'SubPage']);
+    expect(docs.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    // The corpus keeps image references but not the images.
+    expect(docs.problems.every((p) => /^image ".*" points at .*, which does not exist$/.test(p.message))).toBe(true);
+  });
+
+  it('RoadieHQ/sample-service: nested sections, odd front matter, Mermaid', async () => {
+    const docs = await build('RoadieHQ__sample-service');
+    expect(docs.pages).toHaveLength(8);
+    expect(docs.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(docs.pages.some((p) => p.hasMermaid)).toBe(true);
+    const section = docs.site?.nav.find((n) => n.title === 'AutoIndex');
+    expect(section?.type === 'section' && section.children.map((c) => c.title)).toEqual(['Folder', 'Test 2']);
+  });
+
+  it('mkdocs-monorepo-plugin: !include and wildcard sub-sites under their site_name', async () => {
+    const docs = await build('backstage__mkdocs-monorepo-plugin', 'sample-docs');
+    expect(docs.pages).toHaveLength(18);
+    expect(docs.problems).toEqual([]);
+    const api = docs.site?.nav.find((n) => n.title === 'API');
+    expect(api?.type === 'section' && api.children.map((c) => c.title)).toEqual(['v1', 'v2', 'v3']);
+    const index = docs.pages.find((p) => p.slug === '');
+    expect(index?.html).toContain('href="/docs/default/component/site/versions/v1/reference/"');
+    expect(docs.pages.map((p) => p.slug)).toContain('versions/v3/Getting%20Started/overview/'.replace('%20', ' '));
+  });
+});
+
+describe('docs that point where they must not', () => {
+  let root: string;
+  const write = async (path: string, text: string) => {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), text);
+  };
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'playbill-docs-'));
+    await write('outside.md', '# Secret outside\n');
+    await write('repo/catalog-info.yaml', '');
+    await write('repo/README.md', '# From the README\n\nSee [colours](docs/colours.md).\n');
+    await write('repo/docs/colours.md', '# Colours\n');
+    await write('repo/escape/mkdocs.yml', 'site_name: Escape\ndocs_dir: ../../\n');
+    await symlink(join(root, 'outside.md'), join(root, 'repo/docs/leak.md'));
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('uses the README as the index when docs/ has none, with its links still working', async () => {
+    const repo = await openLocalRepository('repo', join(root, 'repo'));
+    const docs = await buildEntityDocs(nodeFor('repo'), { repository: repo, dir: '' }, { base: '/portal/', highlighter: new CodeHighlighter(), repositories: [repo] });
+    const index = docs.pages.find((p) => p.slug === '');
+    expect(index?.title).toBe('From the README');
+    expect(index?.html).toContain('href="/portal/docs/default/component/repo/colours/"');
+    expect(JSON.stringify(docs)).not.toContain('Secret outside');
+    expect(docs.problems.map((p) => `${p.file}: ${p.message}`)).toMatchInlineSnapshot(`
+      [
+        "docs/leak.md: could not be read: "docs/leak.md" resolves outside the repository (symbolic link?)",
+      ]
+    `);
+  });
+
+  it('refuses a techdocs-ref or docs_dir outside the repository', async () => {
+    const repo = await openLocalRepository('repo', join(root, 'repo'));
+    expect(locateDocs(nodeFor('repo', { 'backstage.io/techdocs-ref': 'dir:../..' }), repo, [repo]).problem?.message).toMatchInlineSnapshot(
+      `"backstage.io/techdocs-ref "dir:../.." leaves the repository; point it at a folder inside it"`,
+    );
+    const docs = await buildEntityDocs(nodeFor('repo'), { repository: repo, dir: 'escape' }, { base: '/', highlighter: new CodeHighlighter(), repositories: [repo] });
+    expect(docs.pages).toEqual([]);
+    expect(docs.problems.map((p) => p.message)).toMatchInlineSnapshot(`
+      [
+        "docs_dir "../../" leaves the repository",
+        "backstage.io/techdocs-ref points at escape, which has no Markdown docs (expected mkdocs.yml and docs/index.md)",
+      ]
+    `);
+  });
+
+  it('resolves url: refs to a crawled repository', async () => {
+    const repo = await openLocalRepository('repo', join(root, 'repo'), { urlTemplate: 'https://github.com/acme/{repo}/blob/main/{path}' });
+    const { location } = locateDocs(nodeFor('other', { 'backstage.io/techdocs-ref': 'url:https://github.com/acme/repo/tree/main/docs' }), repo, [repo]);
+    expect(location?.repository.name).toBe('repo');
+    expect(location?.dir).toBe('docs');
+  });
+});

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Catalog, Logger } from '../catalog.ts';
+import { annotationOf } from '../graph.ts';
+import { makeProblem, type Problem } from '../problems.ts';
+import { buildEntityDocs, locateDocs, type DocsPage, type DocsSite } from './build.ts';
+import { CodeHighlighter } from './highlight.ts';
+
+/** Every entity's docs, plus what the build must copy. */
+export interface PortalDocs {
+  sites: DocsSite[];
+  pages: DocsPage[];
+  problems: Problem[];
+  /** Assets copied, by path under the site root. */
+  assetCount: number;
+}
+
+export interface PortalDocsOptions {
+  base: string;
+  /** Folder for the highlight cache and the copied assets (kept between builds by CI). */
+  cacheDir: string;
+  logger?: Logger;
+}
+
+/** Where build-time assets wait to be copied into the output, and the manifest listing them. */
+export function assetPaths(cacheDir: string): { dir: string; manifest: string } {
+  return { dir: join(cacheDir, 'playbill', 'assets'), manifest: join(cacheDir, 'playbill', 'assets.json') };
+}
+
+/**
+ * Builds the docs of every entity that has `backstage.io/techdocs-ref`, copies their assets
+ * into the cache folder, and lists every broken link or missing folder as a problem.
+ */
+export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptions): Promise<PortalDocs> {
+  const highlighter = new CodeHighlighter();
+  const cacheFile = join(options.cacheDir, 'playbill', 'highlight-cache.json');
+  await highlighter.load(cacheFile);
+  const byName = new Map(catalog.repositories.map((r) => [r.name, r]));
+  const { dir: assetDir, manifest } = assetPaths(options.cacheDir);
+  await rm(assetDir, { recursive: true, force: true });
+
+  const sites: DocsSite[] = [];
+  const pages: DocsPage[] = [];
+  const problems: Problem[] = [];
+  const copied: string[] = [];
+  const started = Date.now();
+  const documented = catalog.nodes.filter((n) => annotationOf(n.entity, 'backstage.io/techdocs-ref') !== undefined);
+  for (const node of documented) {
+    const repo = byName.get(node.source.repository);
+    if (!repo) continue;
+    const { location, problem } = locateDocs(node, repo, catalog.repositories);
+    if (problem) problems.push(problem);
+    if (!location) continue;
+    const docs = await buildEntityDocs(node, location, { base: options.base, highlighter, repositories: catalog.repositories });
+    if (docs.site) sites.push(docs.site);
+    pages.push(...docs.pages);
+    problems.push(...docs.problems);
+    for (const asset of docs.assets) {
+      const owner = byName.get(asset.repository);
+      try {
+        const bytes = await owner?.readBinary(asset.file);
+        if (!bytes) continue;
+        const target = join(assetDir, asset.outPath);
+        if (!target.startsWith(assetDir)) continue;
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, bytes);
+        copied.push(asset.outPath);
+      } catch (error) {
+        problems.push(makeProblem('warning', { repository: asset.repository, file: asset.file }, `asset not copied: ${error instanceof Error ? error.message : String(error)}`, { entityRef: node.ref }));
+      }
+    }
+  }
+  await mkdir(dirname(manifest), { recursive: true });
+  await writeFile(manifest, JSON.stringify({ digest: createHash('sha256').update(copied.join('\n')).digest('hex'), files: copied.sort() }));
+  await highlighter.save(cacheFile);
+  options.logger?.info(
+    `docs: ${pages.length} pages for ${sites.length} entities in ${Date.now() - started} ms (code blocks: ${highlighter.hits} cached, ${highlighter.misses} highlighted); ${copied.length} assets`,
+  );
+  return { sites, pages, problems, assetCount: copied.length };
+}

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { bundledLanguages, createHighlighter, type BundledLanguage, type Highlighter } from 'shiki';
+import { z } from 'zod';
+
+/** How one fenced block asks to be shown. */
+export interface CodeOptions {
+  lang: string;
+  /** First line number, when line numbers are on. */
+  lineNumbersFrom?: number;
+  /** 1-based lines to emphasise (`hl_lines="2 4-5"`). */
+  highlightLines?: ReadonlySet<number>;
+}
+
+const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
+let highlighter: Promise<Highlighter> | undefined;
+
+function isBundled(lang: string): lang is BundledLanguage {
+  return Object.hasOwn(bundledLanguages, lang);
+}
+
+const cacheFileSchema = z.record(z.string(), z.string());
+
+/**
+ * Shiki at build time, light and dark themes in one pass (CSS variables switch them), no
+ * JavaScript shipped. Results are cached by a digest of code and options; `save` keeps only
+ * what this build used, so the cache never outgrows the docs.
+ */
+export class CodeHighlighter {
+  #cache = new Map<string, string>();
+  #used = new Map<string, string>();
+  /** Blocks served from the cache, and highlighted anew, this run. */
+  hits = 0;
+  misses = 0;
+
+  /** Reads a cache written by an earlier build; a missing or damaged file is an empty cache. */
+  async load(file: string): Promise<void> {
+    try {
+      const parsed = cacheFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+      if (parsed.success) this.#cache = new Map(Object.entries(parsed.data));
+    } catch {
+      this.#cache = new Map();
+    }
+  }
+
+  async save(file: string): Promise<void> {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify(Object.fromEntries(this.#used)));
+  }
+
+  async highlight(code: string, options: CodeOptions): Promise<string> {
+    const lang = isBundled(options.lang) ? options.lang : 'text';
+    const key = createHash('sha256')
+      .update(JSON.stringify([lang, options.lineNumbersFrom ?? null, [...(options.highlightLines ?? [])], code]))
+      .digest('base64url');
+    const cached = this.#cache.get(key) ?? this.#used.get(key);
+    if (cached !== undefined) {
+      this.hits++;
+      this.#used.set(key, cached);
+      return cached;
+    }
+    this.misses++;
+    highlighter ??= createHighlighter({ themes: Object.values(THEMES), langs: [] });
+    const shiki = await highlighter;
+    if (lang !== 'text' && !shiki.getLoadedLanguages().includes(lang)) await shiki.loadLanguage(lang);
+    const { lineNumbersFrom, highlightLines } = options;
+    const html = shiki.codeToHtml(code, {
+      lang,
+      themes: THEMES,
+      defaultColor: 'light',
+      transformers: [
+        {
+          pre(node) {
+            if (lineNumbersFrom !== undefined) {
+              this.addClassToHast(node, 'line-numbers');
+              node.properties['style'] = `${String(node.properties['style'] ?? '')};counter-reset:line ${lineNumbersFrom - 1}`;
+            }
+          },
+          line(node, line) {
+            if (highlightLines?.has(line)) this.addClassToHast(node, 'highlighted');
+          },
+        },
+      ],
+    });
+    this.#used.set(key, html);
+    return html;
+  }
+}
+
+/** Reads `hl_lines="1 3-4"` into a set of line numbers. */
+export function parseLineRanges(spec: string): Set<number> {
+  const lines = new Set<number>();
+  for (const part of spec.split(/[\s,]+/).filter(Boolean)) {
+    const [from, to] = part.split('-').map(Number);
+    if (from === undefined || !Number.isInteger(from)) continue;
+    const end = to !== undefined && Number.isInteger(to) ? Math.min(to, from + 10_000) : from;
+    for (let n = from; n <= end; n++) lines.add(n);
+  }
+  return lines;
+}
