@@ -15,4 +15,5 @@ export default defineConfig({
   build: { format: 'directory' },
   integrations: [mdx(), playbill()],
   devToolbar: { enabled: false },
+  markdown: { shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' } } },
 });

@@ -1,4 +1,6 @@
 import { defineCollection } from 'astro:content';
+import { glob } from 'astro/loaders';
+import { z } from 'zod';
 import { catalogLoaders, catalogNodeSchema, docsPageSchema, docsSiteSchema } from '../loaders/catalog-loader.ts';
 import { loadConfig } from '../loaders/config.ts';
 import { problemSchema } from '../loaders/problems.ts';
@@ -10,4 +12,14 @@ export const collections = {
   problems: defineCollection({ loader: catalog.problems, schema: problemSchema }),
   docsSites: defineCollection({ loader: catalog.docsSites, schema: docsSiteSchema }),
   docsPages: defineCollection({ loader: catalog.docsPages, schema: docsPageSchema }),
+  /** The portal's own guides: trusted Markdown and MDX kept in this repository. */
+  guides: defineCollection({
+    loader: glob({ pattern: '**/*.{md,mdx}', base: './content/_guides' }),
+    schema: z.object({
+      title: z.string(),
+      description: z.string().optional(),
+      /** Position in the guides nav; lower first. */
+      order: z.number().default(100),
+    }),
+  }),
 };

@@ -122,7 +122,10 @@ export async function gitLastModified(dir: string): Promise<Map<string, string>>
   return dates;
 }
 
-/** A folder of repositories on disk: the embedded sample, or a checkout of many repositories. */
+/**
+ * A folder of repositories on disk: the embedded sample, or a checkout of many repositories.
+ * Folders starting with `.` or `_` are not repositories (`_guides` holds the portal's own guides).
+ */
 export function localSource(options: LocalSourceOptions): Source {
   return {
     id: `local:${options.path}`,
@@ -130,7 +133,7 @@ export function localSource(options: LocalSourceOptions): Source {
       const root = await realpath(resolve(options.path));
       const entries = await readdir(root, { withFileTypes: true });
       const folders = entries
-        .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
         .map((e) => e.name)
         .sort();
       const dates = await gitLastModified(root);
