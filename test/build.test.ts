@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { problemSchema } from '../loaders/problems.ts';
+import { cleanEnv } from './support/build-portal.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 let out: string;
@@ -18,7 +19,8 @@ beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'playbill-build-'));
   const result = await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', join(out, 'dist')], {
     cwd: ROOT,
-    env: { ...process.env, PLAYBILL_CONFIG: 'test/fixtures/site/playbill.config.yaml', PLAYBILL_CACHE_DIR: join(out, 'cache') },
+    // A stray BASE_URL in the environment must not move the site's links.
+    env: { ...cleanEnv(), BASE_URL: '/stray/', PLAYBILL_CONFIG: 'test/fixtures/site/playbill.config.yaml', PLAYBILL_CACHE_DIR: join(out, 'cache') },
     maxBuffer: 64 * 1024 * 1024,
   });
   log = result.stdout + result.stderr;

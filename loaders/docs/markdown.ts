@@ -366,7 +366,7 @@ const processor = unified()
   .use(rehypeSlug)
   .use(rehypeAutolinkHeadings, {
     behavior: 'append',
-    properties: { className: ['heading-anchor'], ariaLabel: 'Link to this section' },
+    properties: { className: ['heading-anchor'], ariaLabel: 'Link to this section', dataPagefindIgnore: '' },
     content: { type: 'text', value: '#' },
   })
   .use(rehypePlaybill)

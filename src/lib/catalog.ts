@@ -41,6 +41,21 @@ export async function docsFor(node: CatalogNode): Promise<{ url: string; title: 
   }
 }
 
+let topTags: Promise<Set<string>> | undefined;
+
+/**
+ * The tags that become search filters: the most used ones only, because every distinct
+ * filter value costs every search a little (Pagefind loads filter chunks per value).
+ */
+export function getSearchTags(limit = 60) {
+  topTags ??= getCatalog().then(({ nodes }) => {
+    const counts = new Map<string, number>();
+    for (const n of nodes) for (const t of n.entity.metadata.tags ?? []) counts.set(t, (counts.get(t) ?? 0) + 1);
+    return new Set([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([t]) => t));
+  });
+  return topTags;
+}
+
 /** Every problem, in file order. */
 export async function getProblems() {
   const entries = await getCollection('problems');

@@ -1,8 +1,12 @@
 import { parseEntityRef } from '../../loaders/refs.ts';
+import { site } from './site.ts';
 
-/** Prefixes a site path with the configured base, e.g. `/portal/catalog/`. */
+/**
+ * Prefixes a site path with the configured base, e.g. `/portal/catalog/`. Reads the validated
+ * config, not `import.meta.env.BASE_URL`, which a stray `BASE_URL` environment variable overrides.
+ */
 export function withBase(path: string): string {
-  const base = import.meta.env.BASE_URL.replace(/\/$/, '');
+  const base = site.base.replace(/\/$/, '');
   return `${base}${path.startsWith('/') ? path : `/${path}`}`;
 }
 

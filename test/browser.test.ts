@@ -1,0 +1,181 @@
+/**
+ * The sample portal, built under /portal/, in real headless Chromium (Debian's): search,
+ * filters, shareable URLs, offline reading and search, and links that stay under the base.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPortal } from './support/build-portal.ts';
+import { launchChromium } from './support/chromium.ts';
+import { serveStatic, type StaticServer } from './support/static-server.ts';
+
+let built: { dir: string; dist: string; log: string };
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  built = await buildPortal('test/fixtures/portal-under-base/playbill.config.yaml');
+  server = await serveStatic(built.dist, { base: '/portal/' });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (built) await rm(built.dir, { recursive: true, force: true });
+});
+
+async function openPage(path: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(new URL(path, server.url).href);
+  return page;
+}
+
+const resultTitles = (page: Page) => page.locator('#search-results .search-title').allTextContents();
+
+describe('search box in the header', () => {
+  it('opens with / and finds the entity and its docs as you type', async () => {
+    const page = await openPage('catalog/');
+    await page.keyboard.press('/');
+    await expect.poll(() => page.locator('#search-dialog').getAttribute('open')).not.toBeNull();
+    await page.keyboard.type('payments');
+    await expect.poll(() => resultTitles(page)).toContain('Payments API');
+    const hrefs = await page.locator('#search-results .search-result > a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(hrefs).toContain('/portal/catalog/default/component/payments-api/');
+    expect(hrefs.some((h) => h?.startsWith('/portal/docs/default/component/payments-api/'))).toBe(true);
+    await page.close();
+  });
+
+  it('opens with Ctrl+K, finds a docs page by its words, and Enter follows the first result', async () => {
+    const page = await openPage('');
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('idempotency');
+    await expect.poll(() => resultTitles(page)).toContain('Integrating with the Payments API');
+    const excerpt = await page.locator('#search-results .search-excerpt mark').first().textContent();
+    expect(excerpt?.toLowerCase()).toContain('idempotency');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/portal\/docs\/default\/component\/payments-api\//);
+    await page.close();
+  });
+
+  it('says so when nothing matches', async () => {
+    const page = await openPage('');
+    await page.keyboard.press('/');
+    await page.keyboard.type('zzqxwv');
+    await expect.poll(() => page.locator('#search-status').textContent()).toBe('No results for “zzqxwv”.');
+    await page.close();
+  });
+});
+
+describe('the /search/ page', () => {
+  it('narrows results with a filter and keeps query and filters in the URL', async () => {
+    const page = await openPage('search/?q=payments');
+    const status = page.locator('#search-page-status');
+    await expect.poll(() => status.textContent()).toMatch(/^\d+ results?/);
+    const all = Number(/^(\d+)/.exec((await status.textContent()) ?? '')?.[1]);
+    await page.locator('input[name="result"][value="Docs"]').check();
+    await expect.poll(async () => Number(/^(\d+)/.exec((await status.textContent()) ?? '')?.[1])).toBeLessThan(all);
+    const urls = await page.locator('#search-page-results .search-result > a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    expect(urls.length).toBeGreaterThan(0);
+    expect(urls.every((u) => u.startsWith('/portal/docs/'))).toBe(true);
+    expect(new URL(page.url()).searchParams.getAll('result')).toEqual(['Docs']);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('payments');
+
+    // The URL is shareable: opening it again gives the same search.
+    const shared = await openPage(page.url());
+    await expect.poll(() => shared.locator('#search-page-status').textContent()).toBe(await status.textContent());
+    expect(await shared.locator('input[name="result"][value="Docs"]').isChecked()).toBe(true);
+    expect(await shared.locator('#search-page-input').inputValue()).toBe('payments');
+    await page.close();
+    await shared.close();
+  });
+
+  it('filters by kind without a query', async () => {
+    const page = await openPage('search/?kind=API');
+    await expect.poll(() => page.locator('#search-page-results .search-title').allTextContents()).toEqual(
+      expect.arrayContaining(['Payments REST API', 'Auth API', 'Fraud events', 'Product graph', 'Inventory gRPC API']),
+    );
+    expect(await page.locator('#search-page-results .search-result').count()).toBe(5);
+    await page.close();
+  });
+});
+
+describe('offline', () => {
+  it('after one online visit, reload, search and visited pages work with the network cut', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(new URL('docs/default/component/payments-api/architecture/', server.url).href);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    // The first load is not controlled by the worker; one reload is, and it caches the page.
+    await page.reload();
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await page.goto(new URL('', server.url).href);
+    // Let the worker finish caching the search index and result fragments.
+    await expect
+      .poll(() => page.evaluate(async () => {
+        const names = await caches.keys();
+        const cache = await caches.open(names.find((n) => n.startsWith('playbill-')) ?? '');
+        return (await cache.keys()).filter((r) => r.url.includes('/pagefind/fragment/')).length;
+      }), { timeout: 20_000 })
+      .toBeGreaterThan(20);
+
+    await context.setOffline(true);
+    await page.reload();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Acme developer portal');
+
+    await page.keyboard.press('/');
+    await page.keyboard.type('refund');
+    await expect.poll(() => page.locator('#search-results .search-title').allTextContents(), { timeout: 10_000 }).toContain('Payments REST API');
+
+    await page.goto(new URL('docs/default/component/payments-api/architecture/', server.url).href);
+    await expect(page.locator('article h1').first().textContent()).resolves.toContain('Architecture');
+
+    await page.goto(new URL('catalog/default/user/edsger/', server.url).href);
+    await expect(page.locator('h1').textContent()).resolves.toBe('You are offline');
+    await context.close();
+  });
+
+  it('is installable: a manifest with icons under the base path', async () => {
+    const page = await openPage('');
+    const manifest = await page.evaluate(async () => {
+      const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]');
+      return link ? (await fetch(link.href)).json() : undefined;
+    });
+    expect(manifest).toMatchObject({ start_url: '/portal/', scope: '/portal/', display: 'standalone' });
+    for (const icon of manifest.icons) expect((await page.request.get(new URL(icon.src, server.url).href)).status()).toBe(200);
+    await page.close();
+  });
+});
+
+describe('hosted under /portal/ on a plain static server', () => {
+  it('every page loads with no failed request and no request outside the base path', async () => {
+    const pages = (await readdir(built.dist, { recursive: true })).filter((f) => f.endsWith('index.html')).map((f) => f.replace(/index\.html$/, ''));
+    expect(pages.length).toBeGreaterThan(50);
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const failures: string[] = [];
+    const outside: string[] = [];
+    for (const path of pages) {
+      const page = await context.newPage();
+      page.on('requestfinished', async (request) => {
+        const url = new URL(request.url());
+        if (url.origin !== new URL(server.url).origin) outside.push(`${path}: ${request.url()}`);
+        else if (!url.pathname.startsWith('/portal/')) outside.push(`${path}: ${url.pathname}`);
+        const response = await request.response();
+        if (response && response.status() >= 400) failures.push(`${path}: ${response.status()} ${url.pathname}`);
+      });
+      page.on('requestfailed', (request) => failures.push(`${path}: failed ${request.url()}`));
+      const response = await page.goto(new URL(path, server.url).href, { waitUntil: 'load' });
+      if (!response?.ok()) failures.push(`${path}: page ${response?.status()}`);
+      const links = await page.locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+      for (const href of links) {
+        if (/^(https?:|mailto:|#)/.test(href)) continue;
+        if (!href.startsWith('/portal/')) outside.push(`${path}: link ${href}`);
+      }
+      await page.close();
+    }
+    await context.close();
+    expect(outside).toEqual([]);
+    expect(failures).toEqual([]);
+  });
+});
