@@ -208,7 +208,7 @@ async function collectSite(
           if (targets.length === 0) {
             report(makeProblem('warning', { repository: repo.name, file: configPath }, `nav includes ${entry.configPath}, which does not exist inside the repository`, { entityRef }));
           }
-          const sections: NavEntry[] = [];
+          const sections: Extract<NavEntry, { type: 'section' }>[] = [];
           for (const sub of targets) {
             const subDir = posix.dirname(sub) === '.' ? '' : posix.dirname(sub);
             const subText = await repo.readFile(sub).catch(() => undefined);
