@@ -1,6 +1,7 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
+import sitemap from '@astrojs/sitemap';
 import { loadConfig } from './loaders/config.ts';
 import { playbill } from './src/integrations/playbill.ts';
 
@@ -13,7 +14,8 @@ export default defineConfig({
   base: config.site.base,
   trailingSlash: 'always',
   build: { format: 'directory' },
-  integrations: [mdx(), playbill()],
+  // The sitemap needs absolute URLs, so it is written only when site.url is set.
+  integrations: [mdx(), ...(config.site.url ? [sitemap({ filter: (page) => !page.includes('/offline/') })] : []), playbill()],
   devToolbar: { enabled: false },
   markdown: { shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' } } },
 });

@@ -42,6 +42,22 @@ export const configSchema = z.strictObject({
 export type PlaybillConfig = z.infer<typeof configSchema>;
 export type LocalSourceConfig = z.infer<typeof localSourceSchema>;
 
+const overridable = z.looseObject({ site: z.looseObject({}).optional() });
+
+/**
+ * `PLAYBILL_SITE_URL` and `PLAYBILL_SITE_BASE` override `site.url` and `site.base`, so a
+ * deploy workflow can pass what its host reports (GitHub Pages' base path, say).
+ */
+function withEnvironment(value: unknown): unknown {
+  const parsed = overridable.safeParse(value);
+  if (!parsed.success) return value;
+  const url = process.env.PLAYBILL_SITE_URL;
+  const base = process.env.PLAYBILL_SITE_BASE;
+  if (!url && !base) return value;
+  const normalisedBase = base ? `/${base.replace(/^\/+|\/+$/g, '')}/`.replace('//', '/') : undefined;
+  return { ...parsed.data, site: { ...parsed.data.site, ...(url ? { url } : {}), ...(normalisedBase ? { base: normalisedBase } : {}) } };
+}
+
 /** Thrown when the config is invalid; the message lists every problem. */
 export class ConfigError extends Error {}
 
@@ -68,10 +84,11 @@ export function loadConfig(file = process.env.PLAYBILL_CONFIG ?? 'playbill.confi
   const first = parsed.errors[0];
   if (first) throw new ConfigError(`${file}:${first.line}:${first.column}: ${first.message}`);
   const doc = parsed.documents[0];
-  const result = configSchema.safeParse(doc?.value ?? {});
+  const result = configSchema.safeParse(withEnvironment(doc?.value ?? {}));
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
-      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+      const base = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+      const path = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...base, issue.keys[0]] : base;
       const at = doc ? doc.locate(path) : { line: 1, column: 1 };
       return `  ${file}:${at.line}:${at.column} ${path.join('.') || '(root)'}: ${issue.message}`;
     });

@@ -155,7 +155,8 @@ async function readDocument(
       const field = issue.path.join('.');
       const found = valueAt(resolved.value, issue.path);
       const shown = typeof found === 'string' || typeof found === 'number' || typeof found === 'boolean' ? `, found ${JSON.stringify(found)}` : '';
-      const message = `${field ? `${field} ${issue.message}` : `document ${issue.message}`}${issue.message.includes('found') ? '' : shown}`;
+      const quoted = shown === '' || issue.message.includes('found') || issue.message.includes(JSON.stringify(found));
+      const message = `${field ? `${field} ${issue.message}` : `document ${issue.message}`}${quoted ? '' : shown}`;
       report('error', at(issue.path), message, extra(issue.path));
     }
     return undefined;

@@ -77,6 +77,16 @@ describe('playbill lint', () => {
     expect(stdout).toContain('is not fetched at build time');
   });
 
+  it('checks the docs a descriptor points at: broken links with file and line', async () => {
+    const { stdout, code } = await playbill(['lint', '--ignore-missing-refs', '--extra-kind', 'Environment', 'test/fixtures/site/repos/web']);
+    expect(code).toBe(0);
+    expect(stdout).toMatchInlineSnapshot(`
+      "test/fixtures/site/repos/web/docs/index.md:11:5  warning  link "old.md" points at old.md, which does not exist  (component:default/web)
+      0 errors, 1 warning
+      "
+    `);
+  });
+
   it('rejects an unknown format and a missing path', async () => {
     expect((await playbill(['lint', '--format', 'xml'])).code).toBe(2);
     const missing = await playbill(['lint', 'no/such/file.yaml']);

@@ -1,8 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { buildCatalog } from './catalog.ts';
+import { buildPortalDocs } from './docs/docs-build.ts';
 import { formatProblems, type ProblemFormat } from './format.ts';
-import type { Problem } from './problems.ts';
+import { sortProblems, type Problem } from './problems.ts';
 import { localSource, openLocalRepository } from './sources/local.ts';
 import type { Repository, Source } from './sources/source.ts';
 
@@ -63,8 +64,10 @@ export async function lint(paths: readonly string[], options: LintOptions): Prom
     }
   }
   const catalog = await buildCatalog(sources, options.extraKinds ? { extraKinds: options.extraKinds } : {});
+  // Docs are checked as the build renders them: mkdocs.yml, nav, broken links and images.
+  const docs = await buildPortalDocs(catalog, { base: '/' });
   const missing: Problem[] = files.map((f) => ({ severity: 'error', repository: '', file: f, message: `${f} does not exist` }));
-  const problems = [...missing, ...catalog.problems].filter(
+  const problems = [...missing, ...sortProblems([...catalog.problems, ...docs.problems])].filter(
     (p) => !(options.ignoreMissingRefs && p.severity === 'warning' && /is not in the catalog/.test(p.message)),
   );
   const pathOf = (p: Problem) => {

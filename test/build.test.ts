@@ -112,6 +112,17 @@ describe('astro build of the fixture portal', () => {
     );
   });
 
+  it('writes a 404 page, robots.txt and a sitemap, and no path of the build machine', async () => {
+    expect(await page('404.html')).toContain('Page not found');
+    expect(await page('robots.txt')).toContain('Sitemap: https://portal.example.com/sitemap-index.xml');
+    expect(await page('sitemap-0.xml')).toContain('<loc>https://portal.example.com/catalog/default/component/web/</loc>');
+    const files = (await readdir(join(out, 'dist'), { recursive: true, withFileTypes: true })).filter((f) => f.isFile() && /\.(html|json|js|xml|txt|webmanifest)$/.test(f.name));
+    for (const file of files) {
+      const text = await readFile(join(file.parentPath, file.name), 'utf8');
+      expect(text.includes(ROOT) || text.includes(out), `${file.name} mentions a local path`).toBe(false);
+    }
+  });
+
   it('renders API definitions: OpenAPI as operations, others highlighted at build time', async () => {
     const graph = await page('catalog/default/api/graph/index.html');
     expect(graph).toContain('class="astro-code');

@@ -18,8 +18,8 @@ export interface PortalDocs {
 
 export interface PortalDocsOptions {
   base: string;
-  /** Folder for the highlight cache and the copied assets (kept between builds by CI). */
-  cacheDir: string;
+  /** Folder for the highlight cache and the copied assets (kept between builds by CI); without it nothing is written (lint). */
+  cacheDir?: string;
   logger?: Logger;
 }
 
@@ -34,11 +34,11 @@ export function assetPaths(cacheDir: string): { dir: string; manifest: string } 
  */
 export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptions): Promise<PortalDocs> {
   const highlighter = new CodeHighlighter();
-  const cacheFile = join(options.cacheDir, 'playbill', 'highlight-cache.json');
-  await highlighter.load(cacheFile);
+  const cacheFile = options.cacheDir ? join(options.cacheDir, 'playbill', 'highlight-cache.json') : undefined;
+  if (cacheFile) await highlighter.load(cacheFile);
   const byName = new Map(catalog.repositories.map((r) => [r.name, r]));
-  const { dir: assetDir, manifest } = assetPaths(options.cacheDir);
-  await rm(assetDir, { recursive: true, force: true });
+  const paths = options.cacheDir ? assetPaths(options.cacheDir) : undefined;
+  if (paths) await rm(paths.dir, { recursive: true, force: true });
 
   const sites: DocsSite[] = [];
   const pages: DocsPage[] = [];
@@ -56,7 +56,8 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
     if (docs.site) sites.push(docs.site);
     pages.push(...docs.pages);
     problems.push(...docs.problems);
-    for (const asset of docs.assets) {
+    for (const asset of paths ? docs.assets : []) {
+      const assetDir = paths?.dir ?? '';
       const owner = byName.get(asset.repository);
       try {
         const bytes = await owner?.readBinary(asset.file);
@@ -71,9 +72,11 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
       }
     }
   }
-  await mkdir(dirname(manifest), { recursive: true });
-  await writeFile(manifest, JSON.stringify({ digest: createHash('sha256').update(copied.join('\n')).digest('hex'), files: copied.sort() }));
-  await highlighter.save(cacheFile);
+  if (paths) {
+    await mkdir(dirname(paths.manifest), { recursive: true });
+    await writeFile(paths.manifest, JSON.stringify({ digest: createHash('sha256').update(copied.join('\n')).digest('hex'), files: copied.sort() }));
+  }
+  if (cacheFile) await highlighter.save(cacheFile);
   options.logger?.info(
     `docs: ${pages.length} pages for ${sites.length} entities in ${Date.now() - started} ms (code blocks: ${highlighter.hits} cached, ${highlighter.misses} highlighted); ${copied.length} assets`,
   );
