@@ -148,6 +148,30 @@ describe('offline', () => {
   });
 });
 
+/** The Content-Security-Policy README.md recommends. */
+export const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; worker-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
+describe('under the recommended Content-Security-Policy', () => {
+  it('search and Mermaid diagrams work with no violation', async () => {
+    const strict = await serveStatic(built.dist, { base: '/portal/', headers: { 'Content-Security-Policy': CSP } });
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Content-Security-Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await page.goto(new URL('docs/default/component/payments-api/architecture/', strict.url).href);
+    await expect.poll(() => page.locator('pre.mermaid svg').count()).toBeGreaterThan(0);
+    await page.keyboard.press('/');
+    await page.keyboard.type('refund');
+    await expect.poll(() => page.locator('#search-results .search-title').allTextContents()).toContain('Payments REST API');
+    await context.close();
+    await strict.close();
+    expect(violations).toEqual([]);
+  });
+});
+
 describe('hosted under /portal/ on a plain static server', () => {
   it('every page loads with no failed request and no request outside the base path', async () => {
     const pages = (await readdir(built.dist, { recursive: true })).filter((f) => f.endsWith('index.html')).map((f) => f.replace(/index\.html$/, ''));

@@ -123,6 +123,14 @@ describe('astro build of the fixture portal', () => {
     }
   });
 
+  it('has no inline scripts, so a strict Content-Security-Policy works', async () => {
+    const pages = (await readdir(join(out, 'dist'), { recursive: true })).filter((f) => f.endsWith('.html'));
+    for (const file of pages) {
+      const markup = (await page(file)).replace(/="[^"]*"/g, (m) => (m.startsWith('="/') ? m : '=""'));
+      expect(markup, file).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+    }
+  });
+
   it('renders API definitions: OpenAPI as operations, others highlighted at build time', async () => {
     const graph = await page('catalog/default/api/graph/index.html');
     expect(graph).toContain('class="astro-code');

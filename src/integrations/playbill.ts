@@ -62,7 +62,9 @@ async function folderSize(dir: string): Promise<{ bytes: number; files: number }
 async function indexSite(out: string, logger: { info(message: string): void }): Promise<void> {
   const started = Date.now();
   try {
-    const { index, errors } = await pagefind.createIndex({ includeCharacters: '-_.' });
+    // Past 4,000 pages, result fragments are bundled into shared files, so a big portal
+    // stays under the 20,000-file limit some hosts have.
+    const { index, errors } = await pagefind.createIndex({ includeCharacters: '-_.', maxFragments: 4000 });
     if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
     const added = await index.addDirectory({ path: out });
     if (added.errors.length) throw new Error(`Pagefind indexing failed: ${added.errors.join('; ')}`);

@@ -25,7 +25,7 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string, options: { base?: string } = {}): Promise<StaticServer> {
+export async function serveStatic(root: string, options: { base?: string; headers?: Record<string, string> } = {}): Promise<StaticServer> {
   const base = options.base ?? '/';
   const absRoot = resolve(root);
   const requests: string[] = [];
@@ -45,7 +45,7 @@ export async function serveStatic(root: string, options: { base?: string } = {})
     if (path.endsWith('/')) file = join(file, 'index.html');
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) return notFound();
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...options.headers });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
