@@ -1,0 +1,158 @@
+/**
+ * `npm run bench`: builds synthetic portals and measures them.
+ *
+ *   npm run bench                 # 100 repos / 1,000 docs pages and 1,000 repos / 2,000 pages
+ *   npm run bench -- --full       # also 2,500 entities + 10,000 docs pages (the target size)
+ *   npm run bench -- --sizes 100:1000
+ *
+ * Scenarios per size: a cold build (empty caches), a rebuild with nothing changed, and a
+ * rebuild after one repository's docs changed. Prints a table and writes bench/out/results.json.
+ */
+import { spawn } from 'node:child_process';
+import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateOrganisation } from './generate.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const OUT = join(ROOT, 'bench/out');
+
+interface Measurement {
+  size: string;
+  scenario: string;
+  wallSeconds: number;
+  pages: number;
+  pagesPerSecond: number;
+  peakRssMiB: number;
+  outputMiB: number;
+  outputFiles: number;
+  pagefindMs?: number;
+  indexKiB?: number;
+  docsMs?: number;
+  githubRequests: string;
+}
+
+/** Sum of the resident memory of a process and all its descendants, from /proc. */
+async function treeRss(rootPid: number): Promise<number> {
+  const children = new Map<number, number[]>();
+  let total = 0;
+  const rss = new Map<number, number>();
+  for (const entry of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
+    const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    rss.set(Number(entry), kb);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const walk = (pid: number) => {
+    total += rss.get(pid) ?? 0;
+    for (const child of children.get(pid) ?? []) walk(child);
+  };
+  walk(rootPid);
+  return total * 1024;
+}
+
+async function folderStats(dir: string): Promise<{ bytes: number; files: number; pages: number }> {
+  let bytes = 0;
+  let files = 0;
+  let pages = 0;
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    files++;
+    if (entry.name === 'index.html') pages++;
+    bytes += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return { bytes, files, pages };
+}
+
+/** Runs one `astro build`, sampling the process tree's memory every 100 ms. */
+async function build(config: string, cacheDir: string, outDir: string, logFile: string): Promise<{ seconds: number; peak: number; log: string }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir], {
+    cwd: ROOT,
+    env: { ...process.env, PLAYBILL_CONFIG: config, PLAYBILL_CACHE_DIR: cacheDir },
+  });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  let peak = 0;
+  const timer = setInterval(() => {
+    if (child.pid) void treeRss(child.pid).then((v) => (peak = Math.max(peak, v)));
+  }, 100);
+  const code = await new Promise<number | null>((ok) => child.on('close', ok));
+  clearInterval(timer);
+  await appendFile(logFile, log);
+  if (code !== 0) throw new Error(`build failed (exit ${code}); see ${logFile}`);
+  return { seconds: (performance.now() - started) / 1000, peak, log };
+}
+
+async function runSize(repos: number, pages: number): Promise<Measurement[]> {
+  const size = `${repos} repos / ${pages} docs`;
+  const dir = join(OUT, `org-${repos}-${pages}`);
+  const org = join(dir, 'org');
+  const { entities } = await generateOrganisation(org, { repos, pages });
+  const config = join(dir, 'playbill.config.yaml');
+  await writeFile(config, `site:\n  title: Bench ${size}\nsources:\n  - local:\n      path: ./org\n`);
+  const cacheDir = join(dir, 'cache');
+  const outDir = join(dir, 'dist');
+  const logFile = join(dir, 'build.log');
+  await rm(cacheDir, { recursive: true, force: true });
+  await rm(logFile, { force: true });
+  process.stdout.write(`\n${size}: ${entities} entities\n`);
+
+  const results: Measurement[] = [];
+  const measure = async (scenario: string) => {
+    const run = await build(config, cacheDir, outDir, logFile);
+    const out = await folderStats(outDir);
+    const search = /search: indexed (\d+) pages in (\d+) ms; index (\d+) files, (\d+) KiB/.exec(run.log);
+    const docs = /docs: \d+ pages for \d+ entities in (\d+) ms/.exec(run.log);
+    const m: Measurement = {
+      size,
+      scenario,
+      wallSeconds: Number(run.seconds.toFixed(1)),
+      pages: out.pages,
+      pagesPerSecond: Math.round(out.pages / run.seconds),
+      peakRssMiB: Math.round(run.peak / 1024 / 1024),
+      outputMiB: Number((out.bytes / 1024 / 1024).toFixed(1)),
+      outputFiles: out.files,
+      ...(search ? { pagefindMs: Number(search[2]), indexKiB: Number(search[4]) } : {}),
+      ...(docs ? { docsMs: Number(docs[1]) } : {}),
+      githubRequests: 'n/a (local source)',
+    };
+    process.stdout.write(`  ${scenario}: ${m.wallSeconds} s, ${m.pagesPerSecond} pages/s, peak ${m.peakRssMiB} MiB\n`);
+    results.push(m);
+  };
+
+  await measure('cold');
+  await measure('no change');
+  const page = join(org, 'service-0/docs/index.md');
+  await writeFile(page, `${await readFile(page, 'utf8')}\n\nEdited for the benchmark at ${new Date().toISOString()}.\n`);
+  await measure('one repo docs changed');
+  return results;
+}
+
+function table(rows: Measurement[]): string {
+  const head = ['size', 'scenario', 'wall s', 'pages', 'pages/s', 'peak MiB', 'out MiB', 'files', 'docs ms', 'pagefind ms', 'index KiB', 'GitHub requests'];
+  const body = rows.map((r) => [r.size, r.scenario, r.wallSeconds, r.pages, r.pagesPerSecond, r.peakRssMiB, r.outputMiB, r.outputFiles, r.docsMs ?? '', r.pagefindMs ?? '', r.indexKiB ?? '', r.githubRequests].map(String));
+  return [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, sizes: { type: 'string' } } });
+/** `100:1000` → 100 repositories, 1,000 docs pages. */
+function parseSize(text: string): [number, number] {
+  const [repos, pages] = text.split(':').map(Number);
+  if (!repos || pages === undefined || Number.isNaN(pages)) throw new Error(`--sizes wants repos:pages, e.g. 100:1000, not "${text}"`);
+  return [repos, pages];
+}
+const defaults: [number, number][] = [[100, 1000], [1000, 2000]];
+// 830 repositories make about 2,500 entities (component, API and resource each, plus teams).
+if (values.full) defaults.push([830, 10000]);
+const sizes = values.sizes ? values.sizes.split(',').map(parseSize) : defaults;
+await mkdir(OUT, { recursive: true });
+const results: Measurement[] = [];
+for (const [repos, pages] of sizes) results.push(...(await runSize(repos, pages)));
+const report = table(results);
+process.stdout.write(`\n${report}\n`);
+await writeFile(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));
+process.stdout.write(`\nwrote ${join(OUT, 'results.json')}\n`);
