@@ -100,8 +100,9 @@ export function catalogLoaders(loaded: LoadedConfig): Record<'entities' | 'probl
   let portal: Promise<Portal> | undefined;
   const portalFor = (context: LoaderContext) =>
     (portal ??= (async () => {
-      const catalog = await buildCatalog(sourcesOf(loaded), { extraKinds: loaded.config.catalog.extraKinds, logger: context.logger });
-      const docs = await buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir: fileURLToPath(context.config.cacheDir), logger: context.logger });
+      const cacheDir = fileURLToPath(context.config.cacheDir);
+      const catalog = await buildCatalog(sourcesOf(loaded, { cacheDir, logger: context.logger }), { extraKinds: loaded.config.catalog.extraKinds, logger: context.logger });
+      const docs = await buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir, logger: context.logger });
       return { catalog, docs, problems: sortProblems([...catalog.problems, ...docs.problems]) };
     })());
 

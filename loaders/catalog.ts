@@ -3,6 +3,7 @@ import type { LoadedConfig } from './config.ts';
 import { crawlRepository, type CrawlOptions, type EntityRecord } from './crawl.ts';
 import { buildGraph, type CatalogGraph } from './graph.ts';
 import { sortProblems, type Problem } from './problems.ts';
+import { githubSource } from './sources/github.ts';
 import { localSource } from './sources/local.ts';
 import type { Repository, Source } from './sources/source.ts';
 
@@ -17,9 +18,10 @@ export interface Catalog extends CatalogGraph {
   repositories: Repository[];
 }
 
-/** Builds the sources a config names. */
-export function sourcesOf(loaded: LoadedConfig): Source[] {
+/** Builds the sources a config names. GitHub sources keep their downloads in `cacheDir`. */
+export function sourcesOf(loaded: LoadedConfig, options: { cacheDir: string; logger?: Logger }): Source[] {
   return loaded.config.sources.map((entry) => {
+    if ('github' in entry) return githubSource({ config: entry.github, cacheDir: options.cacheDir, ...(options.logger ? { logger: options.logger } : {}) });
     const { path, catalogPath, urlTemplate, editUrlTemplate } = entry.local;
     return localSource({
       path: resolve(loaded.root, path),
@@ -40,6 +42,7 @@ export async function buildCatalog(sources: readonly Source[], options: CrawlOpt
   const repositories: Repository[] = [];
   for (const source of sources) {
     const repos = await source.listRepositories();
+    problems.push(...(source.problems ?? []));
     options.logger?.info(`${source.id}: ${repos.length} repositories`);
     let done = 0;
     for (const repo of repos) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseYamlDocuments } from './parse.ts';
+import { githubSourceSchema } from './sources/github.ts';
 
 /** A folder of repositories on disk. */
 const localSourceSchema = z.strictObject({
@@ -31,7 +32,9 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   /** Where repositories come from. */
-  sources: z.array(z.strictObject({ local: localSourceSchema })).min(1, 'list at least one source'),
+  sources: z
+    .array(z.union([z.strictObject({ local: localSourceSchema }), z.strictObject({ github: githubSourceSchema })]))
+    .min(1, 'list at least one source'),
   catalog: z
     .strictObject({
       /** Kinds accepted beyond Backstage's built-ins; rendered with a generic page. */

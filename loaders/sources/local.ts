@@ -21,6 +21,8 @@ export interface LocalSourceOptions {
   editUrlTemplate?: string;
   /** Commit dates by path relative to the repository, e.g. from `gitLastModified`. */
   dates?: ReadonlyMap<string, string>;
+  /** Date for files `dates` does not list, e.g. the crawled commit's. */
+  defaultDate?: string;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -93,7 +95,7 @@ export async function openLocalRepository(
       return fillTemplate(options.editUrlTemplate, name, path);
     },
     lastModified(path) {
-      return options.dates?.get(path);
+      return options.dates?.get(path) ?? options.defaultDate;
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { Problem } from '../problems.ts';
+
 /**
  * The one interface every source implements, so local folders and GitHub go through the
  * same crawl, parse and graph code.
@@ -45,4 +47,6 @@ export interface Source {
   id: string;
   /** Every repository to crawl, in a stable order. */
   listRepositories(): Promise<Repository[]>;
+  /** Problems met while listing (a download that failed, say), filled by listRepositories. */
+  problems?: readonly Problem[];
 }

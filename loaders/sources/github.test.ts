@@ -1,0 +1,198 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commitOf, startFakeGithub, type FakeGithub, type FakeRepo } from '../../test/support/fake-github.ts';
+import { buildCatalog } from '../catalog.ts';
+import { githubSourceSchema, webOrigin } from './github.ts';
+import { githubSource } from './github.ts';
+
+const TOKEN = 'ghp_PLAYBILLTESTSECRET0123456789';
+
+const component = (name: string, extra = '') =>
+  `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n${extra}spec:\n  type: service\n  lifecycle: production\n  owner: user:guest\n`;
+/** Problems other than the owner every fixture leaves dangling. */
+const real = (problems: { message: string }[]) => problems.filter((p) => !p.message.includes('user:default/guest'));
+
+function repo(name: string, more: Partial<FakeRepo> = {}): FakeRepo {
+  return { name, files: { 'catalog-info.yaml': component(name), 'README.md': `# ${name}\n` }, ...more };
+}
+
+let github: FakeGithub;
+let cacheDir: string;
+const logs: string[] = [];
+const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m) };
+
+async function crawl(config: Record<string, unknown> = {}) {
+  const source = githubSource({
+    config: githubSourceSchema.parse({ org: 'acme', apiUrl: github.apiUrl, ...config }),
+    cacheDir,
+    env: { GITHUB_TOKEN: TOKEN },
+    logger,
+    retryUnitMs: 5,
+  });
+  const before = github.apiRequests();
+  const catalog = await buildCatalog([source], { logger });
+  return { catalog, source, requests: github.apiRequests() - before, refs: catalog.nodes.map((n) => n.ref) };
+}
+
+beforeEach(async () => {
+  cacheDir = await mkdtemp(join(tmpdir(), 'playbill-gh-'));
+  logs.length = 0;
+});
+afterEach(async () => {
+  await github?.close();
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+describe('crawling an organisation', () => {
+  it('costs one GraphQL query plus one tarball per repository with a descriptor', async () => {
+    github = await startFakeGithub({
+      org: 'acme',
+      token: TOKEN,
+      repos: [repo('alpha'), repo('beta'), { name: 'no-descriptor', files: { 'README.md': 'x' } }],
+    });
+    const { refs, requests, catalog } = await crawl();
+    expect(refs).toEqual(['component:default/alpha', 'component:default/beta']);
+    expect(requests).toBe(3);
+    const alpha = catalog.nodes.find((n) => n.ref === 'component:default/alpha');
+    expect(alpha?.source.repository).toBe('acme/alpha');
+    const sha = commitOf(repo('alpha'));
+    // Problems and "view source" link to the file at the crawled commit.
+    expect(alpha?.source.viewUrl).toBe(`${webOrigin(github.apiUrl)}/acme/alpha/blob/${sha}/catalog-info.yaml#L1`);
+    expect(alpha?.source.editUrl).toBe(`${webOrigin(github.apiUrl)}/acme/alpha/edit/main/catalog-info.yaml`);
+    expect(logs.some((l) => /github:acme: 2 repositories, 2 downloaded, 3 requests; rate limit left: \d+/.test(l))).toBe(true);
+  });
+
+  it('pages through more than 100 repositories', async () => {
+    github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: Array.from({ length: 230 }, (_, i) => ({ name: `r${i}`, files: { 'README.md': 'no descriptor' } })) });
+    const { requests } = await crawl();
+    expect(requests).toBe(3);
+  });
+
+  it('publishes public repositories only, unless the config opts in; skips forks and archives by default', async () => {
+    github = await startFakeGithub({
+      org: 'acme',
+      token: TOKEN,
+      repos: [repo('open'), repo('secret', { visibility: 'PRIVATE' }), repo('inside', { visibility: 'INTERNAL' }), repo('copy', { fork: true }), repo('old', { archived: true })],
+    });
+    expect((await crawl()).refs).toEqual(['component:default/open']);
+    expect((await crawl({ visibility: ['public', 'internal', 'private'], forks: true, archived: true })).refs).toEqual([
+      'component:default/copy',
+      'component:default/inside',
+      'component:default/old',
+      'component:default/open',
+      'component:default/secret',
+    ]);
+  });
+
+  it('filters by name pattern and topics', async () => {
+    github = await startFakeGithub({
+      org: 'acme',
+      token: TOKEN,
+      repos: [repo('service-a', { topics: ['backend'] }), repo('service-b', { topics: ['backend', 'sandbox'] }), repo('website', { topics: ['frontend'] })],
+    });
+    expect((await crawl({ repositories: 'service-*' })).refs).toEqual(['component:default/service-a', 'component:default/service-b']);
+    expect((await crawl({ topics: { include: ['backend'], exclude: ['sandbox'] } })).refs).toEqual(['component:default/service-a']);
+  });
+
+  it('reads other descriptor paths, several per repository', async () => {
+    github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: [{ name: 'mono', files: { '.backstage/a.yaml': component('a'), 'b.yaml': component('b') } }] });
+    expect((await crawl({ catalogPath: ['.backstage/a.yaml', 'b.yaml'] })).refs).toEqual(['component:default/a', 'component:default/b']);
+  });
+});
+
+describe('incremental rebuilds', () => {
+  it('a rebuild with nothing changed costs one request; a change in one repository costs one more', async () => {
+    github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: [repo('alpha'), repo('beta')] });
+    expect((await crawl()).requests).toBe(3);
+    const unchanged = await crawl();
+    expect(unchanged.requests).toBe(1);
+    expect(unchanged.refs).toEqual(['component:default/alpha', 'component:default/beta']);
+
+    github.setRepos([repo('alpha', { files: { 'catalog-info.yaml': component('alpha', '  description: Changed.\n') } }), repo('beta')]);
+    const changed = await crawl();
+    expect(changed.requests).toBe(2);
+    expect(changed.catalog.nodes.find((n) => n.ref === 'component:default/alpha')?.entity.metadata['description']).toBe('Changed.');
+  });
+
+  it('drops a repository that disappeared or lost its descriptor', async () => {
+    github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: [repo('alpha'), repo('beta'), repo('gamma')] });
+    await crawl();
+    github.setRepos([repo('alpha'), { name: 'beta', files: { 'README.md': 'gone' } }]);
+    expect((await crawl()).refs).toEqual(['component:default/alpha']);
+  });
+});
+
+describe('faults', () => {
+  it('retries a transient 502 and waits out a rate limit', async () => {
+    github = await startFakeGithub({
+      org: 'acme',
+      token: TOKEN,
+      repos: [repo('alpha')],
+      graphqlFault: (n) => (n === 1 ? { status: 502, message: 'Bad Gateway' } : undefined),
+      tarballFault: (_repo, n) =>
+        n === 1 ? { status: 403, message: 'You have exceeded a secondary rate limit', headers: { 'Retry-After': '1' } } : undefined,
+    });
+    const { refs, catalog } = await crawl();
+    expect(refs).toEqual(['component:default/alpha']);
+    expect(real(catalog.problems)).toEqual([]);
+    expect(logs.some((l) => l.includes('GitHub asked to slow down; waiting 1 s'))).toBe(true);
+  });
+
+  it('keeps the last good content of a repository that keeps failing, with a problem', async () => {
+    github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: [repo('alpha')] });
+    await crawl();
+    github.setRepos([repo('alpha', { files: { 'catalog-info.yaml': component('alpha', '  description: New.\n') } })]);
+    github.setFaults({ tarballFault: () => ({ status: 500, message: 'Internal Server Error' }) });
+    const { catalog } = await crawl();
+    expect(catalog.nodes.map((n) => n.ref)).toEqual(['component:default/alpha']);
+    expect(catalog.nodes[0]?.entity.metadata['description']).toBeUndefined();
+    expect(real(catalog.problems).map((p) => `${p.severity} ${p.repository}: ${p.message.replace(/[0-9a-f]{7}/g, 'SHA')}`)).toMatchInlineSnapshot(`
+      [
+        "warning acme/alpha: could not download commit SHA (GitHub answered 500: Internal Server Error - https://docs.github.com/rest); showing commit SHA from the last good build",
+      ]
+    `);
+  });
+
+  it('leaves out a repository it could never download, and builds the rest', async () => {
+    github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: [repo('alpha'), repo('broken')], tarballFault: (name) => (name === 'broken' ? { status: 500 } : undefined) });
+    const { refs, catalog } = await crawl();
+    expect(refs).toEqual(['component:default/alpha']);
+    expect(real(catalog.problems)).toEqual([expect.objectContaining({ severity: 'error', repository: 'acme/broken' })]);
+  });
+
+  it('fails with a clear message when nothing could be fetched, and never shows the token', async () => {
+    github = await startFakeGithub({ org: 'acme', token: 'a-different-token', repos: [repo('alpha')] });
+    const error = await crawl().catch((e: unknown) => e);
+    expect(String(error)).toMatchInlineSnapshot(`"Error: github:acme: could not list repositories: GitHub rejected the credentials (401): check GITHUB_TOKEN or the GitHub App settings"`);
+    expect(String(error)).not.toContain(TOKEN);
+  });
+
+  it('uses the last good build when GitHub is unreachable', async () => {
+    github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: [repo('alpha')] });
+    await crawl();
+    github.setFaults({ graphqlFault: () => ({ status: 503, message: 'Service Unavailable' }) });
+    const { refs, catalog } = await crawl();
+    expect(refs).toEqual(['component:default/alpha']);
+    expect(real(catalog.problems).map((p) => p.message)).toEqual([
+      expect.stringContaining('could not list repositories (GitHub answered 503'),
+    ]);
+    expect(real(catalog.problems)[0]?.message).toContain('showing the 1 repositories from the last good build');
+  });
+});
+
+describe('token hygiene', () => {
+  it('never writes the token to logs, problems or entities', async () => {
+    github = await startFakeGithub({
+      org: 'acme',
+      token: TOKEN,
+      repos: [repo('alpha'), repo('broken')],
+      tarballFault: (name) => (name === 'broken' ? { status: 500 } : undefined),
+    });
+    const { catalog } = await crawl();
+    expect(JSON.stringify(catalog.nodes) + JSON.stringify(catalog.problems) + logs.join('\n')).not.toContain(TOKEN);
+    // The fake server saw the token, so the check above can fail.
+    expect(github.requests.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,319 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { ReadableStream } from 'node:stream/web';
+import { pipeline } from 'node:stream/promises';
+import { App, Octokit } from 'octokit';
+import * as tar from 'tar';
+import { z } from 'zod';
+import { makeProblem, type Problem } from '../problems.ts';
+import { openLocalRepository } from './local.ts';
+import type { Repository, Source } from './source.ts';
+
+/** One GitHub organisation to crawl, as `sources[].github` in playbill.config.yaml. */
+export const githubSourceSchema = z.strictObject({
+  /** Organisation login, e.g. `acme`. */
+  org: z.string().min(1),
+  /** REST API root: `https://api.github.com`, or `https://HOST/api/v3` for GitHub Enterprise Server. */
+  apiUrl: z.url().default('https://api.github.com'),
+  /** Descriptor file(s) in each repository. */
+  catalogPath: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).default('catalog-info.yaml'),
+  /** Branch to read; default each repository's default branch. */
+  branch: z.string().min(1).optional(),
+  /** Only repositories whose name matches this glob (`*` matches any run of characters), e.g. `service-*`. */
+  repositories: z.string().min(1).optional(),
+  topics: z
+    .strictObject({
+      /** Keep only repositories with at least one of these topics. */
+      include: z.array(z.string()).default([]),
+      /** Drop repositories with any of these topics. */
+      exclude: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  /** Crawl forks too. */
+  forks: z.boolean().default(false),
+  /** Crawl archived repositories too. */
+  archived: z.boolean().default(false),
+  /** Which repositories may be published. Public only by default: the portal is usually a public website. */
+  visibility: z.array(z.enum(['public', 'internal', 'private'])).min(1).default(['public']),
+  /** Also import the organisation's teams and members as Group and User entities. */
+  importOrg: z.boolean().default(false),
+});
+export type GithubSourceConfig = z.infer<typeof githubSourceSchema>;
+
+/** Tuning for tests and odd networks; the defaults suit github.com. */
+export interface GithubSourceOptions {
+  config: GithubSourceConfig;
+  /** Folder for downloaded repositories and the crawl state (CI keeps it between builds). */
+  cacheDir: string;
+  /** Environment to read credentials from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  logger?: { info(message: string): void; warn(message: string): void };
+  /** Milliseconds a retry-after second stands for (tests shorten it). */
+  retryUnitMs?: number;
+  /** Largest tarball accepted, in bytes. */
+  maxTarballBytes?: number;
+}
+
+const repositorySchema = z.object({
+  name: z.string(),
+  isPrivate: z.boolean(),
+  visibility: z.enum(['PUBLIC', 'INTERNAL', 'PRIVATE']),
+  isArchived: z.boolean(),
+  isFork: z.boolean(),
+  repositoryTopics: z.object({ nodes: z.array(z.object({ topic: z.object({ name: z.string() }) })) }),
+  defaultBranchRef: z.object({ name: z.string(), target: z.object({ oid: z.string().optional(), committedDate: z.string().optional() }).nullable() }).nullable(),
+  ref: z.object({ name: z.string(), target: z.object({ oid: z.string().optional(), committedDate: z.string().optional() }).nullable() }).nullable().optional(),
+  descriptors: z.array(z.object({ oid: z.string().optional() }).nullable()).optional(),
+});
+const pageSchema = z.object({
+  organization: z
+    .object({
+      repositories: z.object({
+        totalCount: z.number(),
+        pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+        nodes: z.array(z.record(z.string(), z.unknown())),
+      }),
+    })
+    .nullable(),
+  rateLimit: z.object({ remaining: z.number(), cost: z.number() }).nullable().optional(),
+});
+const stateSchema = z.object({
+  repos: z.record(z.string(), z.object({ sha: z.string(), committedDate: z.string().optional(), branch: z.string() })),
+});
+type CrawlState = z.infer<typeof stateSchema>;
+
+/** The web origin of an API URL: api.github.com → github.com, https://HOST/api/v3 → https://HOST. */
+export function webOrigin(apiUrl: string): string {
+  const url = new URL(apiUrl);
+  if (url.hostname === 'api.github.com') return 'https://github.com';
+  return `${url.protocol}//${url.host}`;
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+}
+
+function repositoriesQuery(paths: readonly string[], branch: string | undefined): string {
+  const ref = branch ? JSON.stringify(`refs/heads/${branch}`) : undefined;
+  const expr = (path: string) => JSON.stringify(`${branch ?? 'HEAD'}:${path}`);
+  return `query PlaybillRepositories($org: String!, $after: String) {
+  rateLimit { remaining cost }
+  organization(login: $org) {
+    repositories(first: 100, after: $after, orderBy: { field: NAME, direction: ASC }) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        name isPrivate visibility isArchived isFork
+        repositoryTopics(first: 20) { nodes { topic { name } } }
+        defaultBranchRef { name target { oid ... on Commit { committedDate } } }
+        ${ref ? `ref(qualifiedName: ${ref}) { name target { oid ... on Commit { committedDate } } }` : ''}
+        ${paths.map((p, i) => `d${i}: object(expression: ${expr(p)}) { oid }`).join('\n        ')}
+      }
+    }
+  }
+}`;
+}
+
+/** Creates the one Octokit client: token or GitHub App, with throttling and retries. */
+function createClient(options: GithubSourceOptions, onResponse: (headers: Record<string, string | number | undefined>) => void): Promise<Octokit> | Octokit {
+  const env = options.env ?? process.env;
+  const unit = options.retryUnitMs ?? 1000;
+  const base = {
+    baseUrl: options.config.apiUrl.replace(/\/$/, ''),
+    retry: { retryAfterBaseValue: unit },
+    throttle: {
+      retryAfterBaseValue: unit,
+      fallbackSecondaryRateRetryAfter: 60,
+      onRateLimit: (after: number, _request: unknown, _client: unknown, retryCount: number) => {
+        options.logger?.warn(`GitHub rate limit reached; waiting ${after} s (retry ${retryCount + 1} of 3)`);
+        return retryCount < 3;
+      },
+      onSecondaryRateLimit: (after: number, _request: unknown, _client: unknown, retryCount: number) => {
+        options.logger?.warn(`GitHub asked to slow down; waiting ${after} s (retry ${retryCount + 1} of 3)`);
+        return retryCount < 3;
+      },
+    },
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  };
+  const Client = Octokit.defaults(base);
+  const hook = (client: Octokit) => {
+    client.hook.after('request', (response) => onResponse(response.headers));
+    return client;
+  };
+  const appId = env.PLAYBILL_GITHUB_APP_ID;
+  const privateKey = env.PLAYBILL_GITHUB_APP_PRIVATE_KEY;
+  if (appId && privateKey) {
+    // Installation tokens last an hour; the App client renews them as needed.
+    const app = new App({ appId, privateKey: privateKey.replace(/\\n/g, '\n'), Octokit: Client });
+    return (async () => {
+      const installation = env.PLAYBILL_GITHUB_APP_INSTALLATION_ID
+        ? Number(env.PLAYBILL_GITHUB_APP_INSTALLATION_ID)
+        : (await app.octokit.request('GET /orgs/{org}/installation', { org: options.config.org })).data.id;
+      return hook(await app.getInstallationOctokit(installation));
+    })();
+  }
+  const token = env.GITHUB_TOKEN;
+  return hook(new Client(token ? { auth: token } : {}));
+}
+
+/** A readable explanation of a failed request, never including credentials. */
+function explain(error: unknown): string {
+  const status = z.object({ status: z.number() }).safeParse(error);
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  if (status.success && status.data.status === 401) return 'GitHub rejected the credentials (401): check GITHUB_TOKEN or the GitHub App settings';
+  if (status.success && status.data.status === 404) return 'not found (404): check the organisation name and that the token can see it';
+  return status.success ? `GitHub answered ${status.data.status}: ${message}` : message;
+}
+
+/**
+ * Every repository of a GitHub organisation, read cheaply: one GraphQL query per 100
+ * repositories returns their HEAD commits and whether they have a descriptor, and only a
+ * repository whose commit changed since the last build is downloaded (one tarball). A rebuild
+ * with nothing changed costs one request per 100 repositories.
+ */
+export function githubSource(options: GithubSourceOptions): Source & { problems: Problem[]; requests: () => number } {
+  const { config } = options;
+  const paths = [config.catalogPath].flat();
+  const origin = webOrigin(config.apiUrl);
+  const host = new URL(config.apiUrl).host;
+  const root = join(options.cacheDir, 'playbill', 'github', host.replace(/[^\w.-]/g, '_'), config.org);
+  const stateFile = join(root, 'state.json');
+  const problems: Problem[] = [];
+  let requests = 0;
+  let rateLeft: string | undefined;
+  const id = `github:${config.org}`;
+
+  const readState = async (): Promise<CrawlState> => {
+    try {
+      const parsed = stateSchema.safeParse(JSON.parse(await readFile(stateFile, 'utf8')));
+      return parsed.success ? parsed.data : { repos: {} };
+    } catch {
+      return { repos: {} };
+    }
+  };
+
+  const open = (name: string, sha: string, branch: string, committedDate?: string) =>
+    openLocalRepository(`${config.org}/${name}`, join(root, 'repos', name), {
+      catalogPaths: paths,
+      urlTemplate: `${origin}/${config.org}/${encodeURIComponent(name)}/blob/${sha}/{path}`,
+      editUrlTemplate: `${origin}/${config.org}/${encodeURIComponent(name)}/edit/${encodeURIComponent(branch)}/{path}`,
+      // One date per repository: the crawled commit's (per-file dates would cost a request each).
+      ...(committedDate ? { defaultDate: committedDate } : {}),
+    });
+
+  return {
+    id,
+    problems,
+    requests: () => requests,
+    async listRepositories() {
+      const state = await readState();
+      const next: CrawlState = { repos: {} };
+      const client = await createClient(options, (headers) => {
+        requests++;
+        const remaining = headers['x-ratelimit-remaining'];
+        if (remaining !== undefined) rateLeft = String(remaining);
+      });
+      const place = (repo: string) => ({ repository: `${config.org}/${repo}`, file: '' });
+
+      // 1. List repositories, their HEAD commit and whether they have a descriptor.
+      const listed: { name: string; sha: string; branch: string; committedDate?: string }[] = [];
+      const nameFilter = config.repositories ? globToRegExp(config.repositories) : undefined;
+      let after: string | null = null;
+      let total = 0;
+      try {
+        do {
+          const raw: unknown = await client.graphql(repositoriesQuery(paths, config.branch), { org: config.org, after });
+          const page = pageSchema.parse(raw);
+          if (!page.organization) throw new Error(`organisation "${config.org}" not found or not visible to these credentials`);
+          total = page.organization.repositories.totalCount;
+          for (const node of page.organization.repositories.nodes) {
+            // The query names each descriptor lookup d0, d1…, one per catalog path.
+            const repo = repositorySchema.safeParse({ ...node, descriptors: paths.map((_, i) => node[`d${i}`] ?? null) });
+            if (!repo.success) continue;
+            const r = repo.data;
+            const topics = r.repositoryTopics.nodes.map((n) => n.topic.name);
+            if (!config.visibility.some((v) => v.toUpperCase() === r.visibility)) continue;
+            if (r.isFork && !config.forks) continue;
+            if (r.isArchived && !config.archived) continue;
+            if (nameFilter && !nameFilter.test(r.name)) continue;
+            if (config.topics.include.length && !topics.some((t) => config.topics.include.includes(t))) continue;
+            if (topics.some((t) => config.topics.exclude.includes(t))) continue;
+            const ref = config.branch ? r.ref : r.defaultBranchRef;
+            const sha = ref?.target?.oid;
+            // No branch, or no descriptor at any catalog path: not in the catalog.
+            if (!ref || !sha || !(r.descriptors ?? []).some((d) => d?.oid)) continue;
+            listed.push({ name: r.name, sha, branch: ref.name, ...(ref.target?.committedDate ? { committedDate: ref.target.committedDate } : {}) });
+          }
+          after = page.organization.repositories.pageInfo.hasNextPage ? page.organization.repositories.pageInfo.endCursor : null;
+          options.logger?.info(`${id}: listed ${Math.min(total, listed.length)} of ${total} repositories with descriptors so far; ${requests} requests; rate limit left: ${rateLeft ?? 'unknown'}`);
+        } while (after);
+      } catch (error) {
+        const cached = Object.keys(state.repos);
+        if (cached.length === 0) throw new Error(`${id}: could not list repositories: ${explain(error)}`);
+        problems.push(makeProblem('error', { repository: config.org, file: '' }, `could not list repositories (${explain(error)}); showing the ${cached.length} repositories from the last good build`));
+        const repos = [];
+        for (const [name, entry] of Object.entries(state.repos)) repos.push(await open(name, entry.sha, entry.branch, entry.committedDate));
+        return repos;
+      }
+
+      // 2. Download what changed; keep the rest from the cache.
+      const repositories: Repository[] = [];
+      let downloaded = 0;
+      for (const repo of listed) {
+        const previous = state.repos[repo.name];
+        const dir = join(root, 'repos', repo.name);
+        if (previous?.sha !== repo.sha) {
+          try {
+            await downloadTarball(client, config.org, repo.name, repo.sha, dir, options.maxTarballBytes ?? 200 * 1024 * 1024);
+            downloaded++;
+          } catch (error) {
+            if (previous) {
+              problems.push(makeProblem('warning', place(repo.name), `could not download commit ${repo.sha.slice(0, 7)} (${explain(error)}); showing commit ${previous.sha.slice(0, 7)} from the last good build`));
+              next.repos[repo.name] = previous;
+              repositories.push(await open(repo.name, previous.sha, previous.branch, previous.committedDate));
+            } else {
+              problems.push(makeProblem('error', place(repo.name), `could not download the repository (${explain(error)}); it is left out of this build`));
+            }
+            continue;
+          }
+        }
+        next.repos[repo.name] = { sha: repo.sha, branch: repo.branch, ...(repo.committedDate ? { committedDate: repo.committedDate } : {}) };
+        repositories.push(await open(repo.name, repo.sha, repo.branch, repo.committedDate));
+      }
+      // Repositories that disappeared or lost their descriptor drop out, cache and all.
+      for (const name of Object.keys(state.repos)) if (!next.repos[name]) await rm(join(root, 'repos', name), { recursive: true, force: true });
+      await mkdir(root, { recursive: true });
+      await writeFile(stateFile, JSON.stringify(next));
+      options.logger?.info(`${id}: ${repositories.length} repositories, ${downloaded} downloaded, ${requests} requests; rate limit left: ${rateLeft ?? 'unknown'}`);
+      return repositories;
+    },
+  };
+}
+
+/** Downloads one commit as a tarball and unpacks it in place of the old copy. Links are never unpacked. */
+async function downloadTarball(client: Octokit, owner: string, repo: string, sha: string, dir: string, maxBytes: number): Promise<void> {
+  const response = await client.request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner, repo, ref: sha, request: { parseSuccessResponseBody: false } });
+  const body: unknown = response.data;
+  if (!(body instanceof ReadableStream)) throw new Error('unexpected tarball response');
+  const staging = `${dir}.partial`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  let bytes = 0;
+  const source = Readable.fromWeb(body);
+  source.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > maxBytes) source.destroy(new Error(`tarball is over the ${maxBytes}-byte limit`));
+  });
+  await pipeline(
+    source,
+    tar.x({
+      cwd: staging,
+      strip: 1,
+      // Only files and folders: symbolic and hard links could point outside the repository.
+      filter: (_path, entry) => 'type' in entry && (entry.type === 'File' || entry.type === 'Directory'),
+    }),
+  );
+  await rm(dir, { recursive: true, force: true });
+  await rename(staging, dir);
+}
