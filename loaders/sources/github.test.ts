@@ -12,7 +12,7 @@ const TOKEN = 'ghp_PLAYBILLTESTSECRET0123456789';
 const component = (name: string, extra = '') =>
   `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n${extra}spec:\n  type: service\n  lifecycle: production\n  owner: user:guest\n`;
 /** Problems other than the owner every fixture leaves dangling. */
-const real = (problems: { message: string }[]) => problems.filter((p) => !p.message.includes('user:default/guest'));
+const real = <T extends { message: string }>(problems: T[]) => problems.filter((p) => !p.message.includes('user:default/guest'));
 
 function repo(name: string, more: Partial<FakeRepo> = {}): FakeRepo {
   return { name, files: { 'catalog-info.yaml': component(name), 'README.md': `# ${name}\n` }, ...more };
