@@ -13,12 +13,12 @@ export function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs a real `astro build` with a given config into a fresh folder; returns the folder and the log. */
-export async function buildPortal(config: string): Promise<{ dir: string; dist: string; log: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'playbill-build-'));
+export async function buildPortal(config: string, env: NodeJS.ProcessEnv = {}, dir?: string): Promise<{ dir: string; dist: string; log: string }> {
+  dir ??= await mkdtemp(join(tmpdir(), 'playbill-build-'));
   const dist = join(dir, 'dist');
   const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', dist], {
     cwd: ROOT,
-    env: { ...cleanEnv(), PLAYBILL_CONFIG: config, PLAYBILL_CACHE_DIR: join(dir, 'cache') },
+    env: { ...cleanEnv(), ...env, PLAYBILL_CONFIG: config, PLAYBILL_CACHE_DIR: join(dir, 'cache') },
     maxBuffer: 64 * 1024 * 1024,
   });
   return { dir, dist, log: stdout + stderr };
