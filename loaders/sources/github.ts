@@ -1,7 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { ReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { App, Octokit } from 'octokit';
 import * as tar from 'tar';
@@ -293,20 +292,16 @@ export function githubSource(options: GithubSourceOptions): Source & { problems:
 
 /** Downloads one commit as a tarball and unpacks it in place of the old copy. Links are never unpacked. */
 async function downloadTarball(client: Octokit, owner: string, repo: string, sha: string, dir: string, maxBytes: number): Promise<void> {
-  const response = await client.request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner, repo, ref: sha, request: { parseSuccessResponseBody: false } });
+  const response = await client.request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner, repo, ref: sha });
   const body: unknown = response.data;
-  if (!(body instanceof ReadableStream)) throw new Error('unexpected tarball response');
+  // Binary content comes back whole (streaming it through the client lost chunks now and then).
+  if (!(body instanceof ArrayBuffer)) throw new Error('unexpected tarball response');
+  if (body.byteLength > maxBytes) throw new Error(`tarball is ${body.byteLength} bytes, over the ${maxBytes}-byte limit`);
   const staging = `${dir}.partial`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  let bytes = 0;
-  const source = Readable.fromWeb(body);
-  source.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-    if (bytes > maxBytes) source.destroy(new Error(`tarball is over the ${maxBytes}-byte limit`));
-  });
   await pipeline(
-    source,
+    Readable.from([Buffer.from(body)]),
     tar.x({
       cwd: staging,
       strip: 1,
