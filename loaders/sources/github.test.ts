@@ -102,6 +102,35 @@ describe('crawling an organisation', () => {
   });
 });
 
+describe('importing teams and members', () => {
+  it('makes Groups from teams and Users from members, as Backstage\'s GitHub org provider names them', async () => {
+    const members = Array.from({ length: 150 }, (_, i) => ({ login: `dev-${i}`, name: `Developer ${i}` }));
+    github = await startFakeGithub({
+      org: 'acme',
+      token: TOKEN,
+      repos: [repo('alpha')],
+      teams: [
+        { slug: 'engineering', name: 'Engineering', members: [] },
+        { slug: 'payments', name: 'Payments', description: 'Card payments.', parent: 'engineering', members: ['dev-1', 'dev-2'] },
+      ],
+      members,
+    });
+    const { catalog, refs } = await crawl({ importOrg: true });
+    expect(refs.filter((r) => r.startsWith('user:'))).toHaveLength(150);
+    expect(refs.filter((r) => r.startsWith('group:'))).toEqual(['group:default/engineering', 'group:default/payments']);
+    const payments = catalog.nodes.find((n) => n.ref === 'group:default/payments');
+    expect(payments?.entity.relations).toEqual(
+      expect.arrayContaining([
+        { type: 'childOf', targetRef: 'group:default/engineering' },
+        { type: 'hasMember', targetRef: 'user:default/dev-1' },
+      ]),
+    );
+    expect(catalog.nodes.find((n) => n.ref === 'group:default/engineering')?.entity.relations).toContainEqual({ type: 'parentOf', targetRef: 'group:default/payments' });
+    expect(catalog.nodes.find((n) => n.ref === 'user:default/dev-2')?.entity.relations).toContainEqual({ type: 'memberOf', targetRef: 'group:default/payments' });
+    expect(real(catalog.problems)).toEqual([]);
+  });
+});
+
 describe('incremental rebuilds', () => {
   it('a rebuild with nothing changed costs one request; a change in one repository costs one more', async () => {
     github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: [repo('alpha'), repo('beta')] });

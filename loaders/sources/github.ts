@@ -7,6 +7,8 @@ import * as tar from 'tar';
 import { z } from 'zod';
 import { makeProblem, type Problem } from '../problems.ts';
 import { openLocalRepository } from './local.ts';
+import { memoryRepository } from './memory.ts';
+import { stringify } from 'yaml';
 import type { Repository, Source } from './source.ts';
 
 /** One GitHub organisation to crawl, as `sources[].github` in playbill.config.yaml. */
@@ -112,6 +114,90 @@ function repositoriesQuery(paths: readonly string[], branch: string | undefined)
     }
   }
 }`;
+}
+
+const ORG_QUERY = `query PlaybillOrg($org: String!, $teamsAfter: String, $membersAfter: String) {
+  organization(login: $org) {
+    teams(first: 100, after: $teamsAfter) {
+      pageInfo { hasNextPage endCursor }
+      nodes { slug name description avatarUrl parentTeam { slug } members(first: 100, membership: IMMEDIATE) { nodes { login } } }
+    }
+    membersWithRole(first: 100, after: $membersAfter) {
+      pageInfo { hasNextPage endCursor }
+      nodes { login name email avatarUrl }
+    }
+  }
+}`;
+const connection = <T extends z.ZodType>(node: T) =>
+  z.object({ pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }), nodes: z.array(node) });
+const teamSchema = z.object({
+  slug: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  avatarUrl: z.string().nullable().optional(),
+  parentTeam: z.object({ slug: z.string() }).nullable(),
+  members: z.object({ nodes: z.array(z.object({ login: z.string() })) }),
+});
+const memberSchema = z.object({ login: z.string(), name: z.string().nullable(), email: z.string().nullable(), avatarUrl: z.string().nullable().optional() });
+const orgPageSchema = z.object({
+  organization: z.object({ teams: connection(teamSchema), membersWithRole: connection(memberSchema) }).nullable(),
+});
+
+/**
+ * The organisation's teams and members as Group and User descriptors, named as Backstage's
+ * GitHub org provider names them: users by login, groups by team slug. (The first 100
+ * direct members of each team are listed.)
+ */
+async function importOrganisation(client: Octokit, org: string): Promise<string> {
+  const teams: z.infer<typeof teamSchema>[] = [];
+  const members: z.infer<typeof memberSchema>[] = [];
+  // Both lists page independently; once one is done, later pages of it are ignored.
+  let teamsAfter: string | null = null;
+  let membersAfter: string | null = null;
+  let teamsDone = false;
+  let membersDone = false;
+  while (!teamsDone || !membersDone) {
+    const raw: unknown = await client.graphql(ORG_QUERY, { org, teamsAfter, membersAfter });
+    const page = orgPageSchema.parse(raw).organization;
+    if (!page) throw new Error(`organisation "${org}" not found`);
+    if (!teamsDone) {
+      teams.push(...page.teams.nodes);
+      teamsAfter = page.teams.pageInfo.endCursor;
+      teamsDone = !page.teams.pageInfo.hasNextPage;
+    }
+    if (!membersDone) {
+      members.push(...page.membersWithRole.nodes);
+      membersAfter = page.membersWithRole.pageInfo.endCursor;
+      membersDone = !page.membersWithRole.pageInfo.hasNextPage;
+    }
+  }
+  const docs: unknown[] = [];
+  for (const team of teams) {
+    docs.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: team.slug, ...(team.description ? { description: team.description } : {}), annotations: { 'github.com/team-slug': `${org}/${team.slug}` } },
+      spec: {
+        type: 'team',
+        profile: { displayName: team.name, ...(team.avatarUrl ? { picture: team.avatarUrl } : {}) },
+        ...(team.parentTeam ? { parent: team.parentTeam.slug } : {}),
+        children: [],
+        members: team.members.nodes.map((m) => m.login),
+      },
+    });
+  }
+  for (const member of members) {
+    docs.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'User',
+      metadata: { name: member.login, annotations: { 'github.com/user-login': member.login } },
+      spec: {
+        profile: { ...(member.name ? { displayName: member.name } : {}), ...(member.email ? { email: member.email } : {}), ...(member.avatarUrl ? { picture: member.avatarUrl } : {}) },
+        memberOf: [],
+      },
+    });
+  }
+  return docs.map((d) => stringify(d)).join('---\n');
 }
 
 /** Creates the one Octokit client: token or GitHub App, with throttling and retries. */
@@ -258,6 +344,14 @@ export function githubSource(options: GithubSourceOptions): Source & { problems:
 
       // 2. Download what changed; keep the rest from the cache.
       const repositories: Repository[] = [];
+      if (config.importOrg) {
+        try {
+          const text = await importOrganisation(client, config.org);
+          repositories.push(memoryRepository(`${config.org} (teams and members)`, { 'org.yaml': text }, ['org.yaml']));
+        } catch (error) {
+          problems.push(makeProblem('error', { repository: config.org, file: '' }, `could not import teams and members: ${explain(error)}`));
+        }
+      }
       let downloaded = 0;
       for (const repo of listed) {
         const previous = state.repos[repo.name];

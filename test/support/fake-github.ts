@@ -33,6 +33,8 @@ export interface FakeGithubOptions {
   org: string;
   token: string;
   repos: FakeRepo[];
+  teams?: { slug: string; name: string; description?: string; parent?: string; members: string[] }[];
+  members?: { login: string; name?: string; email?: string }[];
   /** Fail the n-th GraphQL request (1-based) with this, or pass. */
   graphqlFault?: (n: number) => Fault | undefined;
   /** Fail the n-th tarball request of a repository, or pass. */
@@ -65,7 +67,22 @@ const SCHEMA = buildSchema(`
   type Organization {
     login: String!
     repositories(first: Int, after: String, orderBy: RepositoryOrder): RepositoryConnection!
+    teams(first: Int, after: String): TeamConnection!
+    membersWithRole(first: Int, after: String): OrganizationMemberConnection!
   }
+  enum TeamMembershipType { IMMEDIATE CHILD_TEAM ALL }
+  type Team {
+    slug: String!
+    name: String!
+    description: String
+    avatarUrl: String
+    parentTeam: Team
+    members(first: Int, membership: TeamMembershipType): TeamMemberConnection!
+  }
+  type TeamConnection { pageInfo: PageInfo! nodes: [Team] }
+  type TeamMemberConnection { nodes: [User] }
+  type User { login: String! name: String email: String avatarUrl: String }
+  type OrganizationMemberConnection { pageInfo: PageInfo! nodes: [User] }
   type RepositoryConnection { totalCount: Int! pageInfo: PageInfo! nodes: [Repository] }
   type Topic { name: String! }
   type RepositoryTopic { topic: Topic! }
@@ -121,12 +138,34 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
   const fail = (res: ServerResponse, fault: Fault) =>
     send(res, fault.status, { message: fault.message ?? 'Server Error', documentation_url: 'https://docs.github.com/rest' }, fault.headers);
 
+  /** One page of a list, with GitHub's cursor semantics. */
+  function paged<T>(items: T[], first = 30, after?: string) {
+    const start = after ? Number(Buffer.from(after, 'base64').toString()) + 1 : 0;
+    const slice = items.slice(start, start + Math.min(first, 100));
+    const end = start + slice.length - 1;
+    return { pageInfo: { hasNextPage: end < items.length - 1, endCursor: slice.length ? Buffer.from(String(end)).toString('base64') : null }, nodes: slice };
+  }
+  const team = (t: NonNullable<FakeGithubOptions['teams']>[number]): Record<string, unknown> => ({
+    slug: t.slug,
+    name: t.name,
+    description: t.description ?? null,
+    avatarUrl: null,
+    parentTeam: () => {
+      const parent = options.teams?.find((p) => p.slug === t.parent);
+      return parent ? team(parent) : null;
+    },
+    members: () => ({ nodes: t.members.map((login) => ({ login })) }),
+  });
+
   const rootValue = {
     rateLimit: () => ({ limit: 5000, cost: 1, remaining, resetAt: new Date(Date.now() + 3600_000).toISOString() }),
     organization: ({ login }: { login: string }) => {
       if (login !== options.org) return null;
       return {
         login,
+        teams: ({ first, after }: { first?: number; after?: string }) => paged((options.teams ?? []).map(team), first, after),
+        membersWithRole: ({ first, after }: { first?: number; after?: string }) =>
+          paged((options.members ?? []).map((m) => ({ login: m.login, name: m.name ?? null, email: m.email ?? null, avatarUrl: null })), first, after),
         repositories: ({ first = 30, after }: { first?: number; after?: string }) => {
           const sorted = [...repos].sort((a, b) => a.name.localeCompare(b.name));
           const start = after ? Number(Buffer.from(after, 'base64').toString()) + 1 : 0;
