@@ -101,6 +101,30 @@ describe('the /search/ page', () => {
   });
 });
 
+describe('catalog and docs filters', () => {
+  const visible = (page: Page, table: string) => page.locator(`${table} tbody tr:not([hidden]) td:first-child a`).allTextContents();
+
+  it('filter the catalog by facet and text, in the URL, surviving a reload', async () => {
+    const page = await openPage('catalog/?kind=api');
+    await expect.poll(() => visible(page, '#catalog-table')).toEqual(['Auth API', 'Fraud events', 'Inventory gRPC API', 'Payments REST API', 'Product graph']);
+    expect(await page.locator('#catalog-count').textContent()).toBe('5 of 43 entities');
+    await page.locator('#catalog-filters select[name="owner"]').selectOption('payments-team');
+    await page.locator('#catalog-filters input[name="q"]').fill('verdict');
+    await expect.poll(() => visible(page, '#catalog-table')).toEqual(['Fraud events']);
+    expect(new URL(page.url()).search).toBe('?q=verdict&kind=api&owner=payments-team');
+    await page.reload();
+    await expect.poll(() => visible(page, '#catalog-table')).toEqual(['Fraud events']);
+    expect(await page.locator('#catalog-filters select[name="owner"]').inputValue()).toBe('payments-team');
+    await page.close();
+  });
+
+  it('filter the docs index by owner', async () => {
+    const page = await openPage('docs/?owner=web-team');
+    await expect.poll(() => visible(page, '#docs-table')).toEqual(['Acme design system']);
+    await page.close();
+  });
+});
+
 describe('offline', () => {
   it('after one online visit, reload, search and visited pages work with the network cut', async () => {
     const context = await browser.newContext();

@@ -58,25 +58,23 @@ export async function openLocalRepository(
     return real;
   }
 
+  /** A file's bytes: confined, size-checked, undefined when it is not a file. */
+  async function readBytes(path: string): Promise<Buffer | undefined> {
+    const real = await locate(path);
+    if (real === undefined) return undefined;
+    const info = await stat(real);
+    if (!info.isFile()) return undefined;
+    if (info.size > maxBytes) throw new FileTooLargeError(info.size, maxBytes);
+    return readFile(real);
+  }
+
   return {
     name,
     catalogPaths: options.catalogPaths ?? ['catalog-info.yaml'],
     async readFile(path) {
-      const real = await locate(path);
-      if (real === undefined) return undefined;
-      const info = await stat(real);
-      if (!info.isFile()) return undefined;
-      if (info.size > maxBytes) throw new FileTooLargeError(info.size, maxBytes);
-      return readFile(real, 'utf8');
+      return (await readBytes(path))?.toString('utf8');
     },
-    async readBinary(path) {
-      const real = await locate(path);
-      if (real === undefined) return undefined;
-      const info = await stat(real);
-      if (!info.isFile()) return undefined;
-      if (info.size > maxBytes) throw new FileTooLargeError(info.size, maxBytes);
-      return readFile(real);
-    },
+    readBinary: readBytes,
     async listDirectory(path) {
       const real = await locate(path);
       if (real === undefined) return undefined;
