@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { buildCatalog, sourcesOf, type Catalog } from './catalog.ts';
 import { configSchema, type LoadedConfig } from './config.ts';
 import { buildPortalDocs, type PortalDocs } from './docs/docs-build.ts';
+import { docsPageSchema, docsSiteSchema } from './docs/schema.ts';
+
+export { docsPageSchema, docsSiteSchema };
 import { problemSchema, sortProblems, type Problem } from './problems.ts';
 
 /** What the `entities` collection holds per entry: the entity in Backstage's shape plus its source. */
@@ -33,41 +36,6 @@ export const catalogNodeSchema = z.object({
     editUrl: z.string().optional(),
     lastModified: z.string().optional(),
   }),
-});
-
-const navSchema: z.ZodType<NavItem> = z.lazy(() =>
-  z.union([
-    z.object({ type: z.literal('page'), title: z.string(), url: z.string() }),
-    z.object({ type: z.literal('link'), title: z.string(), url: z.string() }),
-    z.object({ type: z.literal('section'), title: z.string(), children: z.array(navSchema) }),
-  ]),
-);
-type NavItem = { type: 'page' | 'link'; title: string; url: string } | { type: 'section'; title: string; children: NavItem[] };
-
-/** One entity's docs site: title, own nav, page order. */
-export const docsSiteSchema = z.object({
-  entityRef: z.string(),
-  title: z.string(),
-  url: z.string(),
-  nav: z.array(navSchema),
-  order: z.array(z.object({ title: z.string(), url: z.string() })),
-  pageCount: z.number(),
-  repository: z.string(),
-});
-
-/** One rendered docs page (sanitised HTML). */
-export const docsPageSchema = z.object({
-  entityRef: z.string(),
-  slug: z.string(),
-  url: z.string(),
-  title: z.string(),
-  html: z.string(),
-  headings: z.array(z.object({ depth: z.number(), id: z.string(), text: z.string() })),
-  hasMermaid: z.boolean(),
-  repository: z.string(),
-  file: z.string(),
-  editUrl: z.string().optional(),
-  lastModified: z.string().optional(),
 });
 
 const optionsSchema = z.object({ loaded: z.object({ config: configSchema, file: z.string(), root: z.string() }) });

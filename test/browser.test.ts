@@ -135,14 +135,15 @@ describe('offline', () => {
     await page.reload();
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     await page.goto(new URL('', server.url).href);
-    // Let the worker finish caching the search index and result fragments.
+    // Let the worker finish caching the search index and every result fragment.
+    const fragments = (await readdir(join(built.dist, 'pagefind/fragment'))).length;
     await expect
       .poll(() => page.evaluate(async () => {
         const names = await caches.keys();
         const cache = await caches.open(names.find((n) => n.startsWith('playbill-')) ?? '');
         return (await cache.keys()).filter((r) => r.url.includes('/pagefind/fragment/')).length;
-      }), { timeout: 20_000 })
-      .toBeGreaterThan(20);
+      }), { timeout: 30_000 })
+      .toBe(fragments);
 
     await context.setOffline(true);
     await page.reload();

@@ -6,6 +6,7 @@ import type { CatalogNode } from '../graph.ts';
 import { openLocalRepository } from '../sources/local.ts';
 import { autoNav, buildEntityDocs, fallbackTitle, locateDocs, slugOf } from './build.ts';
 import { CodeHighlighter } from './highlight.ts';
+import { DocsCache } from './docs-cache.ts';
 import { normaliseNav, parseMkdocs } from './mkdocs.ts';
 
 const CORPUS = join(import.meta.dirname, '../../../shared/corpus/techdocs');
@@ -154,5 +155,33 @@ describe('docs that point where they must not', () => {
     const { location } = locateDocs(nodeFor('other', { 'backstage.io/techdocs-ref': 'url:https://github.com/acme/repo/tree/main/docs' }), repo, [repo]);
     expect(location?.repository.name).toBe('repo');
     expect(location?.dir).toBe('docs');
+  });
+});
+
+describe('reusing rendered sites between builds', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'playbill-docs-cache-'));
+    await mkdir(join(root, 'repo/docs'), { recursive: true });
+    await writeFile(join(root, 'repo/docs/index.md'), '# Home\n\nSee [setup](setup.md).\n');
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('renders a site again only when one of its inputs changed, including what its links point at', async () => {
+    const repo = await openLocalRepository('repo', join(root, 'repo'));
+    const cache = new DocsCache(join(root, 'cache'));
+    const build = () => buildEntityDocs(nodeFor('repo'), { repository: repo, dir: '' }, { base: '/', highlighter: new CodeHighlighter(), repositories: [repo], cache });
+
+    const first = await build();
+    expect(first.problems.map((p) => p.message)).toEqual(['link "setup.md" points at setup.md, which does not exist']);
+    expect(await build()).toEqual(first);
+    expect([cache.hits, cache.misses]).toEqual([1, 1]);
+
+    // A new page fixes the link on the index, though the index itself did not change.
+    await writeFile(join(root, 'repo/docs/setup.md'), '# Setup\n');
+    const third = await build();
+    expect(cache.misses).toBe(2);
+    expect(third.problems).toEqual([]);
+    expect(third.pages.find((p) => p.slug === '')?.html).toContain('href="/docs/default/component/repo/setup/"');
   });
 });

@@ -8,6 +8,7 @@ import type { Repository } from '../sources/source.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { renderDocsPage, type TocEntry } from './markdown.ts';
 import { normaliseNav, parseMkdocs, type NavEntry } from './mkdocs.ts';
+import { DocsCache } from './docs-cache.ts';
 
 /** A nav entry ready to render. */
 export type ResolvedNav =
@@ -61,6 +62,8 @@ export interface EntityDocs {
 export interface DocsBuildOptions {
   /** Site base, e.g. `/` or `/portal/`. */
   base: string;
+  /** Reuses a site's rendered output when none of its inputs changed. */
+  cache?: DocsCache;
   highlighter: CodeHighlighter;
   /** All crawled repositories, to resolve `url:` techdocs refs. */
   repositories: readonly Repository[];
@@ -271,6 +274,34 @@ export async function buildEntityDocs(node: CatalogNode, location: DocsLocation,
     );
     return { pages: [], assets: [], problems };
   }
+  // Everything the output depends on; when it matches a cached build, that output is reused.
+  const texts = new Map<string, string | undefined>();
+  const unreadable = new Map<string, string>();
+  for (const file of markdown) {
+    try {
+      texts.set(file.repoPath, await repo.readFile(file.repoPath));
+    } catch (error) {
+      unreadable.set(file.repoPath, error instanceof Error ? error.message : String(error));
+    }
+  }
+  const key = options.cache
+    ? DocsCache.key({
+        ref: node.ref,
+        title: node.entity.metadata['title'] ?? node.entity.metadata.name,
+        base: options.base,
+        repository: repo.name,
+        dir,
+        site,
+        links: [repo.viewUrl('x'), repo.editUrl('x')],
+        dates: markdown.map((f) => repo.lastModified(f.repoPath) ?? ''),
+        texts: [...texts],
+        unreadable: [...unreadable],
+        problems,
+      })
+    : undefined;
+  const cached = key ? await options.cache?.get(key) : undefined;
+  if (cached) return cached;
+
   const byDocPath = new Map(site.files.map((f) => [f.docPath, f]));
   const lower = new Map(site.files.map((f) => [f.docPath.toLowerCase(), f.docPath]));
   const slugFor = (docPath: string) => slugOf(docPath, byDocPath.has(posix.join(posix.dirname(docPath), 'index.md')));
@@ -296,13 +327,12 @@ export async function buildEntityDocs(node: CatalogNode, location: DocsLocation,
   const pages: DocsPage[] = [];
   const titles = new Map<string, string>();
   for (const file of markdown) {
-    let text: string | undefined;
-    try {
-      text = await repo.readFile(file.repoPath);
-    } catch (error) {
-      problems.push(makeProblem('error', { repository: repo.name, file: file.repoPath }, `could not be read: ${error instanceof Error ? error.message : String(error)}`, { entityRef: node.ref }));
+    const reason = unreadable.get(file.repoPath);
+    if (reason !== undefined) {
+      problems.push(makeProblem('error', { repository: repo.name, file: file.repoPath }, `could not be read: ${reason}`, { entityRef: node.ref }));
       continue;
     }
+    const text = texts.get(file.repoPath);
     if (text === undefined) continue;
     const rendered = await renderDocsPage(text, { docPath: file.docPath, repoPath: file.repoPath }, {
       highlighter: options.highlighter,
@@ -358,10 +388,12 @@ export async function buildEntityDocs(node: CatalogNode, location: DocsLocation,
     });
   const nav = resolve(site.nav ?? []);
   const title = site.title ?? (typeof node.entity.metadata['title'] === 'string' ? node.entity.metadata['title'] : node.entity.metadata.name);
-  return {
+  const result: EntityDocs = {
     site: { entityRef: node.ref, title, url: root, nav, order, pageCount: pages.length, repository: repo.name },
     pages,
     assets: [...assets.values()],
     problems,
   };
+  if (key) await options.cache?.set(key, result);
+  return result;
 }

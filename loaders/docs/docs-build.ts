@@ -6,6 +6,7 @@ import { annotationOf } from '../graph.ts';
 import { makeProblem, type Problem } from '../problems.ts';
 import { buildEntityDocs, locateDocs, type DocsPage, type DocsSite } from './build.ts';
 import { CodeHighlighter } from './highlight.ts';
+import { DocsCache } from './docs-cache.ts';
 
 /** Every entity's docs, plus what the build must copy. */
 export interface PortalDocs {
@@ -38,6 +39,7 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
   if (cacheFile) await highlighter.load(cacheFile);
   const byName = new Map(catalog.repositories.map((r) => [r.name, r]));
   const paths = options.cacheDir ? assetPaths(options.cacheDir) : undefined;
+  const cache = options.cacheDir ? new DocsCache(join(options.cacheDir, 'playbill', 'docs')) : undefined;
   if (paths) await rm(paths.dir, { recursive: true, force: true });
 
   const sites: DocsSite[] = [];
@@ -52,7 +54,7 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
     const { location, problem } = locateDocs(node, repo, catalog.repositories);
     if (problem) problems.push(problem);
     if (!location) continue;
-    const docs = await buildEntityDocs(node, location, { base: options.base, highlighter, repositories: catalog.repositories });
+    const docs = await buildEntityDocs(node, location, { base: options.base, highlighter, repositories: catalog.repositories, ...(cache ? { cache } : {}) });
     if (docs.site) sites.push(docs.site);
     pages.push(...docs.pages);
     problems.push(...docs.problems);
@@ -77,8 +79,9 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
     await writeFile(paths.manifest, JSON.stringify({ digest: createHash('sha256').update(copied.join('\n')).digest('hex'), files: copied.sort() }));
   }
   if (cacheFile) await highlighter.save(cacheFile);
+  await cache?.prune();
   options.logger?.info(
-    `docs: ${pages.length} pages for ${sites.length} entities in ${Date.now() - started} ms (code blocks: ${highlighter.hits} cached, ${highlighter.misses} highlighted); ${copied.length} assets`,
+    `docs: ${pages.length} pages for ${sites.length} entities in ${Date.now() - started} ms (sites: ${cache?.hits ?? 0} unchanged, ${cache?.misses ?? sites.length} rendered; code blocks: ${highlighter.hits} cached, ${highlighter.misses} highlighted); ${copied.length} assets`,
   );
   return { sites, pages, problems, assetCount: copied.length };
 }

@@ -24,8 +24,9 @@ const cacheFileSchema = z.record(z.string(), z.string());
 
 /**
  * Shiki at build time, light and dark themes in one pass (CSS variables switch them), no
- * JavaScript shipped. Results are cached by a digest of code and options; `save` keeps only
- * what this build used, so the cache never outgrows the docs.
+ * JavaScript shipped. Results are cached by a digest of code and options; `save` keeps what
+ * this build used first, then older entries (sites reused whole highlight nothing), up to a
+ * bound, so the cache never grows without limit.
  */
 export class CodeHighlighter {
   #cache = new Map<string, string>();
@@ -44,9 +45,14 @@ export class CodeHighlighter {
     }
   }
 
-  async save(file: string): Promise<void> {
+  async save(file: string, limit = 50_000): Promise<void> {
+    const kept = new Map(this.#used);
+    for (const [key, html] of this.#cache) {
+      if (kept.size >= limit) break;
+      if (!kept.has(key)) kept.set(key, html);
+    }
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, JSON.stringify(Object.fromEntries(this.#used)));
+    await writeFile(file, JSON.stringify(Object.fromEntries(kept)));
   }
 
   async highlight(code: string, options: CodeOptions): Promise<string> {
