@@ -206,12 +206,12 @@ describe('hosted under /portal/ on a plain static server', () => {
     const outside: string[] = [];
     for (const path of pages) {
       const page = await context.newPage();
-      page.on('requestfinished', async (request) => {
-        const url = new URL(request.url());
-        if (url.origin !== new URL(server.url).origin) outside.push(`${path}: ${request.url()}`);
+      // Synchronous handlers: nothing may still be running against the page once it is closed.
+      page.on('response', (response) => {
+        const url = new URL(response.url());
+        if (url.origin !== new URL(server.url).origin) outside.push(`${path}: ${response.url()}`);
         else if (!url.pathname.startsWith('/portal/')) outside.push(`${path}: ${url.pathname}`);
-        const response = await request.response();
-        if (response && response.status() >= 400) failures.push(`${path}: ${response.status()} ${url.pathname}`);
+        if (response.status() >= 400) failures.push(`${path}: ${response.status()} ${url.pathname}`);
       });
       page.on('requestfailed', (request) => failures.push(`${path}: failed ${request.url()}`));
       const response = await page.goto(new URL(path, server.url).href, { waitUntil: 'load' });
