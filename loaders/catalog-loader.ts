@@ -7,7 +7,7 @@ import { buildPortalDocs, type PortalDocs } from './docs/docs-build.ts';
 import { docsPageSchema, docsSiteSchema } from './docs/schema.ts';
 
 export { docsPageSchema, docsSiteSchema };
-import { problemSchema, sortProblems, type Problem } from './problems.ts';
+import { countProblems, problemSchema, sortProblems, type Problem } from './problems.ts';
 
 /** What the `entities` collection holds per entry: the entity in Backstage's shape plus its source. */
 export const catalogNodeSchema = z.object({
@@ -90,8 +90,8 @@ export function catalogLoaders(loaded: LoadedConfig): Record<'entities' | 'probl
       async load(context) {
         const { problems } = await portalFor(context);
         await syncStore(context, problems.map((problem, i) => ({ id: String(i).padStart(6, '0'), data: { ...problem } })));
-        const errors = problems.filter((p) => p.severity === 'error').length;
-        context.logger.info(`${errors} errors, ${problems.length - errors} warnings (see /catalog/problems/)`);
+        const { errors, warnings } = countProblems(problems);
+        context.logger.info(`${errors} errors, ${warnings} warnings (see /catalog/problems/)`);
       },
     },
     docsSites: {

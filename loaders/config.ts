@@ -43,7 +43,6 @@ export const configSchema = z.strictObject({
     .prefault({}),
 });
 export type PlaybillConfig = z.infer<typeof configSchema>;
-export type LocalSourceConfig = z.infer<typeof localSourceSchema>;
 
 const overridable = z.looseObject({ site: z.looseObject({}).optional() });
 

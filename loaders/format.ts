@@ -1,4 +1,4 @@
-import type { Problem } from './problems.ts';
+import { countProblems, type Problem } from './problems.ts';
 
 /** How `playbill lint` prints problems. */
 export type ProblemFormat = 'text' | 'json' | 'github';
@@ -23,8 +23,8 @@ function escapeProperty(text: string): string {
  */
 export function formatProblems(problems: readonly Problem[], format: ProblemFormat, pathOf: (p: Problem) => string): string {
   if (format === 'json') return `${JSON.stringify(problems.map((p) => ({ ...p, file: pathOf(p) })), null, 2)}\n`;
-  const errors = problems.filter((p) => p.severity === 'error').length;
-  const summary = `${errors} error${errors === 1 ? '' : 's'}, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'}`;
+  const { errors, warnings } = countProblems(problems);
+  const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
   if (format === 'github') {
     const lines = problems.map((p) => {
       const props = [`file=${escapeProperty(pathOf(p))}`];

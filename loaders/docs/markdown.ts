@@ -19,7 +19,7 @@ import type { VFile } from 'vfile';
 import { parse as parseYaml } from 'yaml';
 import { isAbsoluteUrl } from '../paths.ts';
 import { parseLineRanges, type CodeHighlighter } from './highlight.ts';
-import { escapeHtml, preprocessMarkdown } from './preprocess.ts';
+import { preprocessMarkdown } from './preprocess.ts';
 
 /** What rendering one page needs to know about the rest of the site. */
 export interface RenderContext {
@@ -408,4 +408,3 @@ export async function renderDocsPage(source: string, paths: PagePaths, context: 
   };
 }
 
-export { escapeHtml };

@@ -16,12 +16,6 @@ export function entityPath(ref: string): string {
   return withBase(`/catalog/${enc(namespace)}/${enc(kind)}/${enc(name)}/`);
 }
 
-/** `/docs/{namespace}/{kind}/{name}/`. */
-export function docsPath(ref: string, page = ''): string {
-  const { kind, namespace, name } = parseEntityRef(ref);
-  return withBase(`/docs/${enc(namespace)}/${enc(kind)}/${enc(name)}/${page}`);
-}
-
 function enc(part: string): string {
   return encodeURIComponent(part.toLowerCase());
 }
