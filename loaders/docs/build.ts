@@ -170,8 +170,11 @@ async function collectSite(
   entityRef: string,
 ): Promise<CollectedSite> {
   const join = (a: string, b: string) => (a === '' ? b : `${a}/${b}`);
-  const configPath = (await repo.readFile(join(dir, 'mkdocs.yaml'))) !== undefined ? join(dir, 'mkdocs.yaml') : join(dir, 'mkdocs.yml');
-  const text = await repo.readFile(configPath).catch(() => undefined);
+  // mkdocs.yaml wins over mkdocs.yml, as in MkDocs; each is read once.
+  const yamlPath = join(dir, 'mkdocs.yaml');
+  const yamlText = await repo.readFile(yamlPath).catch(() => undefined);
+  const configPath = yamlText !== undefined ? yamlPath : join(dir, 'mkdocs.yml');
+  const text = yamlText ?? (await repo.readFile(configPath).catch(() => undefined));
   const { config, errors } = text === undefined ? { config: {}, errors: [] } : parseMkdocs(text);
   for (const e of errors) report(makeProblem('error', { repository: repo.name, file: configPath, line: e.line, column: e.column }, e.message, { entityRef }));
 
