@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { cp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,14 +16,9 @@ const manifestSchema = z.object({ digest: z.string(), files: z.array(z.string())
 export function playbill(): AstroIntegration {
   let cacheDir = '';
   let base = '/';
-  // One id per build: the search index's cache tag and the service worker's cache name.
-  const buildId = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   return {
     name: 'playbill',
     hooks: {
-      'astro:config:setup': ({ updateConfig }) => {
-        updateConfig({ vite: { define: { 'import.meta.env.PLAYBILL_BUILD_ID': JSON.stringify(buildId) } } });
-      },
       'astro:config:done': ({ config }) => {
         cacheDir = fileURLToPath(config.cacheDir);
         base = config.base.endsWith('/') ? config.base : `${config.base}/`;
@@ -36,7 +31,7 @@ export function playbill(): AstroIntegration {
         for (const file of files) await cp(join(assets, file), join(out, file));
         logger.info(`copied ${files.length} docs assets`);
         await indexSite(out, logger);
-        await writeServiceWorker(out, base, buildId, logger);
+        await writeServiceWorker(out, base, logger);
       },
     },
   };
@@ -113,9 +108,10 @@ async function shellAssets(out: string, base: string, pages: string[]): Promise<
 /**
  * Writes `sw.js`: the app shell, Pagefind's code, index and filter chunks are cached on
  * install; result fragments and visited pages as they are used. Its cache is named after
- * the build, so a new deploy replaces the old cache whole: never a mix of old and new index.
+ * a digest of what it caches, so a deploy that changed the index replaces the old cache
+ * whole (never a mix of old and new index), and one that changed nothing keeps it.
  */
-async function writeServiceWorker(out: string, base: string, buildId: string, logger: { info(message: string): void }): Promise<void> {
+async function writeServiceWorker(out: string, base: string, logger: { info(message: string): void }): Promise<void> {
   const pagefindFiles = await listFiles(join(out, 'pagefind'));
   const core = pagefindFiles.filter((f) => /^(pagefind\.js|pagefind-worker\.js|wasm\..*\.pagefind|pagefind\..*\.pf_meta|index\/.*|filter\/.*)$/.test(f));
   const fragments = pagefindFiles.filter((f) => f.startsWith('fragment/'));
@@ -130,10 +126,12 @@ async function writeServiceWorker(out: string, base: string, buildId: string, lo
     'icon-512.png',
     ...shell,
     ...core.map((f) => `pagefind/${f}`),
-    `pagefind/pagefind-entry.json?ts=${buildId}`,
+    'pagefind/pagefind-entry.json',
   ].map((p) => base + p);
   const warm = fragments.map((f) => `${base}pagefind/${f}`);
   const template = await readFile(new URL('./service-worker.js', import.meta.url), 'utf8');
+  const entry = await readFile(join(out, 'pagefind', 'pagefind-entry.json'), 'utf8');
+  const buildId = createHash('sha256').update(JSON.stringify([template, entry, precache, warm])).digest('hex').slice(0, 16);
   const script = template
     .replace('__BUILD_ID__', JSON.stringify(buildId))
     .replace('__BASE__', JSON.stringify(base))

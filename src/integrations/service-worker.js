@@ -84,7 +84,9 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(
     (async () => {
       const cache = await caches.open(CACHE);
-      const key = url.pathname + url.search;
+      // Pagefind asks for its entry file with a cache-busting query; this cache holds the
+      // entry that matches the index chunks it holds, so the query is ignored.
+      const key = url.pathname.endsWith('/pagefind/pagefind-entry.json') ? url.pathname : url.pathname + url.search;
       const hit = (await cache.match(key)) ?? (await cache.match(url.pathname));
       if (hit) return hit;
       const response = await fetch(request);

@@ -41,8 +41,9 @@ export function loadPagefind(): Promise<Pagefind> {
     const url = `${base}pagefind/pagefind.js`;
     const module: unknown = await import(/* @vite-ignore */ url);
     if (!isPagefind(module)) throw new Error('The search index did not load.');
-    // A fixed cache tag per build keeps pagefind-entry.json cacheable (and available offline).
-    await module.options({ basePath: `${base}pagefind/`, baseUrl: base, excerptLength: 24, metaCacheTag: import.meta.env.PLAYBILL_BUILD_ID });
+    // No build id in the page: pages stay byte-identical between builds (so unchanged ones
+    // are reused), and the service worker answers pagefind-entry.json from its cache offline.
+    await module.options({ basePath: `${base}pagefind/`, baseUrl: base, excerptLength: 24 });
     await module.init();
     return module;
   })();
