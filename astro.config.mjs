@@ -17,6 +17,9 @@ export default defineConfig({
   // The sitemap needs absolute URLs, so it is written only when site.url is set.
   integrations: [mdx(), ...(config.site.url ? [sitemap({ filter: (page) => !page.includes('/offline/') })] : []), playbill()],
   devToolbar: { enabled: false },
+  // Pages whose getStaticPaths() cacheKey and code are unchanged are copied from the last
+  // build (kept in cacheDir) instead of rendered again.
+  experimental: { incrementalBuild: true },
   // No inline scripts, so hosts can send Content-Security-Policy: script-src 'self'.
   vite: { build: { assetsInlineLimit: 0 } },
   markdown: { shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' } } },

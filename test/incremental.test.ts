@@ -1,0 +1,73 @@
+/**
+ * Incremental builds: a rebuild that reuses last build's pages must write exactly what a
+ * build from nothing writes, byte for byte, and must actually reuse the unchanged pages.
+ */
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPortal } from './support/build-portal.ts';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+let root: string;
+let rebuild: { dist: string; log: string };
+let fresh: { dist: string };
+
+/** Every file under a folder, by relative path. */
+async function files(dir: string): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) found.set(join(entry.parentPath, entry.name).slice(dir.length + 1), await readFile(join(entry.parentPath, entry.name)));
+  }
+  return found;
+}
+
+/** Log lines of pages Astro copied from the last build instead of rendering. */
+const reused = (log: string) => log.split('\n').filter((l) => /\((restored|cached)\)/.test(l));
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'playbill-incremental-'));
+  // Keep the fixture's layout: the config names ./repos and ../broken-org.
+  await cp(join(FIXTURES, 'site'), join(root, 'site'), { recursive: true });
+  await cp(join(FIXTURES, 'broken-org'), join(root, 'broken-org'), { recursive: true });
+  const config = join(root, 'site', 'playbill.config.yaml');
+  const first = await buildPortal(config, {}, join(root, 'first'));
+
+  // One docs page edited, and the team renamed: pages that show the team's name must change.
+  const setup = join(root, 'site/repos/web/docs/setup.md');
+  await writeFile(setup, `${await readFile(setup, 'utf8')}\n\nA sentence added after the first build.\n`);
+  const team = join(root, 'site/repos/team/catalog-info.yaml');
+  await writeFile(team, (await readFile(team, 'utf8')).replace('title: The Team', 'title: The Renamed Team'));
+
+  // Same cache folder as the first build, a new output folder (as in CI).
+  await rm(first.dist, { recursive: true, force: true });
+  rebuild = await buildPortal(config, {}, join(root, 'first'));
+  fresh = await buildPortal(config, {}, join(root, 'fresh'));
+}, 180_000);
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('incremental rebuild', () => {
+  it('reuses the pages whose data did not change', () => {
+    const lines = reused(rebuild.log);
+    expect(lines.length).toBeGreaterThan(5);
+    expect(lines.some((l) => l.includes('/catalog/default/api/orders/index.html'))).toBe(true);
+    expect(lines.some((l) => l.includes('/docs/default/component/web/index.html'))).toBe(true);
+  });
+
+  it('renders again the edited docs page and the pages that name the renamed team', () => {
+    const lines = reused(rebuild.log);
+    for (const path of ['/docs/default/component/web/setup/', '/catalog/default/component/web/', '/catalog/default/group/team/', '/catalog/default/api/graph/']) {
+      expect(lines.filter((l) => l.includes(path)), path).toEqual([]);
+    }
+  });
+
+  it('writes exactly what a build from nothing writes', async () => {
+    const [incremental, scratch] = await Promise.all([files(rebuild.dist), files(fresh.dist)]);
+    expect([...incremental.keys()].sort()).toEqual([...scratch.keys()].sort());
+    const differing = [...scratch].filter(([path, bytes]) => !incremental.get(path)?.equals(bytes)).map(([path]) => path);
+    expect(differing).toEqual([]);
+    const setup = incremental.get('docs/default/component/web/setup/index.html')?.toString() ?? '';
+    expect(setup).toContain('A sentence added after the first build.');
+    expect(incremental.get('catalog/default/component/web/index.html')?.toString()).toContain('The Renamed Team');
+  });
+});
