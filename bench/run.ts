@@ -103,6 +103,8 @@ async function runSize(repos: number, pages: number): Promise<Measurement[]> {
 
   const results: Measurement[] = [];
   const measure = async (scenario: string) => {
+    // As in CI: the output folder starts empty; only the cache folder is kept between builds.
+    await rm(outDir, { recursive: true, force: true });
     const run = await build(config, cacheDir, outDir, logFile);
     const out = await folderStats(outDir);
     const search = /search: indexed (\d+) pages in (\d+) ms; index (\d+) files, (\d+) KiB/.exec(run.log);
