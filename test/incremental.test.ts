@@ -12,6 +12,7 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 let root: string;
 let rebuild: { dist: string; log: string };
 let fresh: { dist: string };
+let unchanged: { dist: string; log: string };
 
 /** Every file under a folder, by relative path. */
 async function files(dir: string): Promise<Map<string, Buffer>> {
@@ -43,7 +44,9 @@ beforeAll(async () => {
   await rm(first.dist, { recursive: true, force: true });
   rebuild = await buildPortal(config, {}, join(root, 'first'));
   fresh = await buildPortal(config, {}, join(root, 'fresh'));
-}, 180_000);
+  await rm(rebuild.dist, { recursive: true, force: true });
+  unchanged = await buildPortal(config, {}, join(root, 'first'));
+}, 240_000);
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('incremental rebuild', () => {
@@ -69,5 +72,13 @@ describe('incremental rebuild', () => {
     const setup = incremental.get('docs/default/component/web/setup/index.html')?.toString() ?? '';
     expect(setup).toContain('A sentence added after the first build.');
     expect(incremental.get('catalog/default/component/web/index.html')?.toString()).toContain('The Renamed Team');
+    expect(rebuild.log).toMatch(/search: indexed \d+ pages/);
+  });
+
+  it('reuses the search index when no page changed, and writes the same site', async () => {
+    expect(unchanged.log).toMatch(/search: no page changed, index reused/);
+    const [again, scratch] = await Promise.all([files(unchanged.dist), files(fresh.dist)]);
+    expect([...again.keys()].sort()).toEqual([...scratch.keys()].sort());
+    expect([...scratch].filter(([path, bytes]) => !again.get(path)?.equals(bytes)).map(([path]) => path)).toEqual([]);
   });
 });
