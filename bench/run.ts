@@ -107,7 +107,7 @@ async function runSize(repos: number, pages: number): Promise<Measurement[]> {
     await rm(outDir, { recursive: true, force: true });
     const run = await build(config, cacheDir, outDir, logFile);
     const out = await folderStats(outDir);
-    const search = /search: indexed (\d+) pages in (\d+) ms; index (\d+) files, (\d+) KiB/.exec(run.log);
+    const search = /search: (?:indexed \d+ pages|no page changed, index reused) in (\d+) ms; index (\d+) files, (\d+) KiB/.exec(run.log);
     const docs = /docs: \d+ pages for \d+ entities in (\d+) ms/.exec(run.log);
     const m: Measurement = {
       size,
@@ -118,7 +118,7 @@ async function runSize(repos: number, pages: number): Promise<Measurement[]> {
       peakRssMiB: Math.round(run.peak / 1024 / 1024),
       outputMiB: Number((out.bytes / 1024 / 1024).toFixed(1)),
       outputFiles: out.files,
-      ...(search ? { pagefindMs: Number(search[2]), indexKiB: Number(search[4]) } : {}),
+      ...(search ? { pagefindMs: Number(search[1]), indexKiB: Number(search[3]) } : {}),
       ...(docs ? { docsMs: Number(docs[1]) } : {}),
       githubRequests: 'n/a (local source)',
     };

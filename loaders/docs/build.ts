@@ -6,7 +6,10 @@ import { makeProblem, type Problem } from '../problems.ts';
 import { parseEntityRef } from '../refs.ts';
 import type { Repository } from '../sources/source.ts';
 import type { CodeHighlighter } from './highlight.ts';
-import { renderDocsPage, type TocEntry } from './markdown.ts';
+import type { TocEntry } from './markdown.ts';
+import { renderSite, siteLinks, type DocsAsset, type SiteFile, type SiteRenderJob, type SiteRenderResult } from './render-site.ts';
+
+export { slugOf, type DocsAsset } from './render-site.ts';
 import { normaliseNav, parseMkdocs, type NavEntry } from './mkdocs.ts';
 import { DocsCache } from './docs-cache.ts';
 
@@ -44,14 +47,6 @@ export interface DocsSite {
   repository: string;
 }
 
-/** A file to copy into the site, e.g. an image. */
-export interface DocsAsset {
-  /** Path under the site root, no leading slash, e.g. `docs/default/component/x/images/a.png`. */
-  outPath: string;
-  repository: string;
-  file: string;
-}
-
 export interface EntityDocs {
   site?: DocsSite;
   pages: DocsPage[];
@@ -84,16 +79,6 @@ export function docsRoot(base: string, ref: string): string {
   const { kind, namespace, name } = parseEntityRef(ref);
   const part = (s: string) => encodeURIComponent(s.toLowerCase());
   return `${base.replace(/\/$/, '')}/docs/${part(namespace)}/${part(kind)}/${part(name)}/`;
-}
-
-/** MkDocs' directory URLs: `a/b.md` → `a/b/`, `a/index.md` and `a/README.md` → `a/`. */
-export function slugOf(docPath: string, hasIndexSibling = false): string {
-  const stem = docPath.replace(/\.md$/i, '');
-  const base = posix.basename(stem);
-  const dir = posix.dirname(stem);
-  const folder = dir === '.' ? '' : `${dir}/`;
-  if (base === 'index' || (base.toLowerCase() === 'readme' && !hasIndexSibling)) return folder;
-  return `${folder}${base}/`;
 }
 
 /** Finds where an entity's docs are, from `backstage.io/techdocs-ref`; problems when it points nowhere. */
@@ -141,12 +126,6 @@ async function listFiles(repo: Repository, dir: string, limit: number): Promise<
   };
   await walk(dir);
   return files;
-}
-
-/** A file of the site: its path in the docs tree (after monorepo prefixes) and in the repository. */
-interface SiteFile {
-  docPath: string;
-  repoPath: string;
 }
 
 interface CollectedSite {
@@ -258,11 +237,24 @@ export function autoNav(docPaths: readonly string[], prefix = ''): NavEntry[] {
   return [...pages, ...sections];
 }
 
+/** One entity's docs, either finished (reused from the cache, or nothing to render) or waiting for its Markdown to be rendered. */
+export type PreparedDocs = { done: EntityDocs } | { job: SiteRenderJob; finish(rendered: SiteRenderResult): Promise<EntityDocs> };
+
 /**
  * Builds one entity's docs: every Markdown file of its docs folder rendered (pages outside
  * the nav too), its nav resolved, its assets listed, every broken link a problem.
  */
 export async function buildEntityDocs(node: CatalogNode, location: DocsLocation, options: DocsBuildOptions): Promise<EntityDocs> {
+  const prepared = await prepareEntityDocs(node, location, options);
+  return 'done' in prepared ? prepared.done : prepared.finish(await renderSite(prepared.job, options.highlighter));
+}
+
+/**
+ * The reading half of `buildEntityDocs`: reads the site's files and, unless the cache holds
+ * a site built from the same inputs, returns the rendering job (plain data, for a worker
+ * thread) and how to turn its result into the entity's docs.
+ */
+export async function prepareEntityDocs(node: CatalogNode, location: DocsLocation, options: DocsBuildOptions): Promise<PreparedDocs> {
   const problems: Problem[] = [];
   const { repository: repo, dir } = location;
   const limit = options.maxPages ?? 5000;
@@ -275,7 +267,7 @@ export async function buildEntityDocs(node: CatalogNode, location: DocsLocation,
         entityRef: node.ref,
       }),
     );
-    return { pages: [], assets: [], problems };
+    return { done: { pages: [], assets: [], problems } };
   }
   // Everything the output depends on; when it matches a cached build, that output is reused.
   const texts = new Map<string, string | undefined>();
@@ -303,100 +295,79 @@ export async function buildEntityDocs(node: CatalogNode, location: DocsLocation,
       })
     : undefined;
   const cached = key ? await options.cache?.get(key) : undefined;
-  if (cached) return cached;
+  if (cached) return { done: cached };
 
-  const byDocPath = new Map(site.files.map((f) => [f.docPath, f]));
-  const lower = new Map(site.files.map((f) => [f.docPath.toLowerCase(), f.docPath]));
-  const slugFor = (docPath: string) => slugOf(docPath, byDocPath.has(posix.join(posix.dirname(docPath), 'index.md')));
-  const encode = (slug: string) => slug.split('/').map(encodeURIComponent).join('/');
-  const urlOf = (docPath: string) => `${root}${encode(slugFor(docPath))}`;
-  const assets = new Map<string, DocsAsset>();
-
-  const findPage = (docPath: string): string | undefined => {
-    const candidates = [docPath, docPath.replace(/index\.md$/i, 'README.md')];
-    for (const c of candidates) {
-      const hit = byDocPath.has(c) ? c : lower.get(c.toLowerCase());
-      if (hit && /\.md$/i.test(hit)) return hit;
-    }
-    return undefined;
-  };
-
-  const repoPaths = new Map(site.files.map((f) => [f.repoPath, f.docPath]));
-  const byRepoPath = (repoPath: string, page: boolean): string | undefined => {
-    const hit = repoPaths.get(repoPath) ?? (page ? repoPaths.get(repoPath.replace(/index\.md$/i, 'README.md')) : undefined);
-    return hit !== undefined && (!page || /\.md$/i.test(hit)) ? hit : undefined;
-  };
-
-  const pages: DocsPage[] = [];
-  const titles = new Map<string, string>();
   for (const file of markdown) {
     const reason = unreadable.get(file.repoPath);
-    if (reason !== undefined) {
-      problems.push(makeProblem('error', { repository: repo.name, file: file.repoPath }, `could not be read: ${reason}`, { entityRef: node.ref }));
-      continue;
-    }
-    const text = texts.get(file.repoPath);
-    if (text === undefined) continue;
-    const rendered = await renderDocsPage(text, { docPath: file.docPath, repoPath: file.repoPath }, {
-      highlighter: options.highlighter,
-      resolve: ({ docPath, repoPath, page }) => {
-        const hit = (page ? findPage(docPath) : byDocPath.get(docPath)?.docPath) ?? (repoPath === undefined ? undefined : byRepoPath(repoPath, page));
-        if (hit === undefined) return undefined;
-        if (/\.md$/i.test(hit)) return urlOf(hit);
-        const outPath = `${root}${encode(hit)}`.slice(options.base.length);
-        const source = byDocPath.get(hit);
-        if (source) assets.set(outPath, { outPath: decodeURIComponent(outPath), repository: repo.name, file: source.repoPath });
-        return `${root}${encode(hit)}`;
-      },
-    });
-    for (const p of rendered.problems) {
-      problems.push(makeProblem('warning', { repository: repo.name, file: file.repoPath, ...(p.line ? { line: p.line } : {}), ...(p.column ? { column: p.column } : {}), ...(repo.viewUrl(file.repoPath, p.line) ? { url: repo.viewUrl(file.repoPath, p.line) } : {}) }, p.message, { entityRef: node.ref }));
-    }
-    const title = rendered.title ?? fallbackTitle(file.docPath, site.title);
-    titles.set(file.docPath, title);
-    const editUrl = site.editBase ? `${site.editBase.replace(/\/$/, '')}/${file.docPath}` : repo.editUrl(file.repoPath);
-    const lastModified = repo.lastModified(file.repoPath);
-    pages.push({
-      entityRef: node.ref,
-      slug: slugFor(file.docPath),
-      url: urlOf(file.docPath),
-      title,
-      html: rendered.html,
-      headings: rendered.headings,
-      hasMermaid: rendered.hasMermaid,
-      repository: repo.name,
-      file: file.repoPath,
-      ...(editUrl && isAbsoluteUrl(editUrl) ? { editUrl } : {}),
-      ...(lastModified ? { lastModified } : {}),
-    });
+    if (reason !== undefined) problems.push(makeProblem('error', { repository: repo.name, file: file.repoPath }, `could not be read: ${reason}`, { entityRef: node.ref }));
   }
-
-  const order: { title: string; url: string }[] = [];
-  const resolve = (entries: NavEntry[]): ResolvedNav[] =>
-    entries.flatMap((entry): ResolvedNav[] => {
-      if (entry.type === 'link') return [{ type: 'link', title: entry.title, url: entry.url }];
-      if (entry.type === 'section') {
-        const children = resolve(entry.children);
-        return children.length ? [{ type: 'section', title: entry.title, children }] : [];
-      }
-      if (entry.type === 'include') return [];
-      const hit = findPage(entry.docPath);
-      if (!hit) {
-        problems.push(makeProblem('warning', { repository: repo.name, file: dir ? `${dir}/mkdocs.yml` : 'mkdocs.yml' }, `nav lists ${entry.docPath}, which does not exist in the docs folder`, { entityRef: node.ref }));
-        return [];
-      }
-      const item = { title: entry.title ?? titles.get(hit) ?? hit, url: urlOf(hit) };
-      if (!order.some((o) => o.url === item.url)) order.push(item);
-      return [{ type: 'page', ...item }];
-    });
-  const nav = resolve(site.nav ?? []);
-  const title = site.title ?? (typeof node.entity.metadata['title'] === 'string' ? node.entity.metadata['title'] : node.entity.metadata.name);
-  const result: EntityDocs = {
-    site: { entityRef: node.ref, title, url: root, nav, order, pageCount: pages.length, repository: repo.name },
-    pages,
-    assets: [...assets.values()],
-    problems,
+  const job: SiteRenderJob = {
+    root,
+    base: options.base,
+    repository: repo.name,
+    files: site.files.map(({ docPath, repoPath }) => ({ docPath, repoPath })),
+    pages: markdown.flatMap((file) => {
+      const text = texts.get(file.repoPath);
+      return text === undefined ? [] : [{ docPath: file.docPath, repoPath: file.repoPath, text }];
+    }),
   };
-  if (key) await options.cache?.set(key, result);
-  return result;
+
+  const finish = async (rendered: SiteRenderResult): Promise<EntityDocs> => {
+    const links = siteLinks(site.files, root);
+    const pages: DocsPage[] = [];
+    const titles = new Map<string, string>();
+    for (const { docPath, repoPath, rendered: page } of rendered.pages) {
+      for (const p of page.problems) {
+        const url = repo.viewUrl(repoPath, p.line);
+        problems.push(makeProblem('warning', { repository: repo.name, file: repoPath, ...(p.line ? { line: p.line } : {}), ...(p.column ? { column: p.column } : {}), ...(url ? { url } : {}) }, p.message, { entityRef: node.ref }));
+      }
+      const title = page.title ?? fallbackTitle(docPath, site.title);
+      titles.set(docPath, title);
+      const editUrl = site.editBase ? `${site.editBase.replace(/\/$/, '')}/${docPath}` : repo.editUrl(repoPath);
+      const lastModified = repo.lastModified(repoPath);
+      pages.push({
+        entityRef: node.ref,
+        slug: links.slugFor(docPath),
+        url: links.urlOf(docPath),
+        title,
+        html: page.html,
+        headings: page.headings,
+        hasMermaid: page.hasMermaid,
+        repository: repo.name,
+        file: repoPath,
+        ...(editUrl && isAbsoluteUrl(editUrl) ? { editUrl } : {}),
+        ...(lastModified ? { lastModified } : {}),
+      });
+    }
+
+    const order: { title: string; url: string }[] = [];
+    const resolve = (entries: NavEntry[]): ResolvedNav[] =>
+      entries.flatMap((entry): ResolvedNav[] => {
+        if (entry.type === 'link') return [{ type: 'link', title: entry.title, url: entry.url }];
+        if (entry.type === 'section') {
+          const children = resolve(entry.children);
+          return children.length ? [{ type: 'section', title: entry.title, children }] : [];
+        }
+        if (entry.type === 'include') return [];
+        const hit = links.findPage(entry.docPath);
+        if (!hit) {
+          problems.push(makeProblem('warning', { repository: repo.name, file: dir ? `${dir}/mkdocs.yml` : 'mkdocs.yml' }, `nav lists ${entry.docPath}, which does not exist in the docs folder`, { entityRef: node.ref }));
+          return [];
+        }
+        const item = { title: entry.title ?? titles.get(hit) ?? hit, url: links.urlOf(hit) };
+        if (!order.some((o) => o.url === item.url)) order.push(item);
+        return [{ type: 'page', ...item }];
+      });
+    const nav = resolve(site.nav ?? []);
+    const title = site.title ?? (typeof node.entity.metadata['title'] === 'string' ? node.entity.metadata['title'] : node.entity.metadata.name);
+    const result: EntityDocs = {
+      site: { entityRef: node.ref, title, url: root, nav, order, pageCount: pages.length, repository: repo.name },
+      pages,
+      assets: rendered.assets,
+      problems,
+    };
+    if (key) await options.cache?.set(key, result);
+    return result;
+  };
+  return { job, finish };
 }

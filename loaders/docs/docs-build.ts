@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Catalog, Logger } from '../catalog.ts';
-import { annotationOf } from '../graph.ts';
+import { annotationOf, type CatalogNode } from '../graph.ts';
 import { makeProblem, type Problem } from '../problems.ts';
-import { buildEntityDocs, locateDocs, type DocsPage, type DocsSite } from './build.ts';
+import { locateDocs, prepareEntityDocs, type DocsPage, type DocsSite, type PreparedDocs } from './build.ts';
+import { renderSites } from './render-pool.ts';
 import { CodeHighlighter } from './highlight.ts';
 import { DocsCache } from './docs-cache.ts';
 
@@ -48,13 +49,28 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
   const copied: string[] = [];
   const started = Date.now();
   const documented = catalog.nodes.filter((n) => annotationOf(n.entity, 'backstage.io/techdocs-ref') !== undefined);
+  // Read every site first (sites unchanged since the last build come whole from the cache),
+  // then render the rest at once, on every core.
+  const prepared: { node: CatalogNode; docs: PreparedDocs }[] = [];
   for (const node of documented) {
     const repo = byName.get(node.source.repository);
     if (!repo) continue;
     const { location, problem } = locateDocs(node, repo, catalog.repositories);
     if (problem) problems.push(problem);
     if (!location) continue;
-    const docs = await buildEntityDocs(node, location, { base: options.base, highlighter, repositories: catalog.repositories, ...(cache ? { cache } : {}) });
+    prepared.push({ node, docs: await prepareEntityDocs(node, location, { base: options.base, highlighter, repositories: catalog.repositories, ...(cache ? { cache } : {}) }) });
+  }
+  const waiting = prepared.flatMap(({ docs }) => ('job' in docs ? [docs] : []));
+  const rendered = await renderSites(
+    waiting.map((w) => w.job),
+    highlighter,
+    cacheFile ? { cacheFile } : {},
+  );
+  const finished = new Map(await Promise.all(waiting.map(async (w, i) => [w, await w.finish(rendered[i] ?? { pages: [], assets: [] })] as const)));
+
+  for (const { node, docs: preparedDocs } of prepared) {
+    const docs = 'done' in preparedDocs ? preparedDocs.done : finished.get(preparedDocs);
+    if (!docs) continue;
     if (docs.site) sites.push(docs.site);
     pages.push(...docs.pages);
     problems.push(...docs.problems);

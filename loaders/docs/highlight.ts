@@ -31,6 +31,8 @@ const cacheFileSchema = z.record(z.string(), z.string());
 export class CodeHighlighter {
   #cache = new Map<string, string>();
   #used = new Map<string, string>();
+  /** Used since the last `drain()`: what a worker thread reports back after each job. */
+  #recent = new Map<string, string>();
   /** Blocks served from the cache, and highlighted anew, this run. */
   hits = 0;
   misses = 0;
@@ -55,6 +57,22 @@ export class CodeHighlighter {
     await writeFile(file, JSON.stringify(Object.fromEntries(kept)));
   }
 
+  /** Blocks used since the last call, and the counts, then starts over (a worker's report). */
+  drain(): { entries: [string, string][]; hits: number; misses: number } {
+    const report = { entries: [...this.#recent], hits: this.hits, misses: this.misses };
+    this.#recent.clear();
+    this.hits = 0;
+    this.misses = 0;
+    return report;
+  }
+
+  /** Takes in a worker's report, so `save` keeps what the workers used. */
+  absorb(report: { entries: [string, string][]; hits: number; misses: number }): void {
+    for (const [key, html] of report.entries) this.#used.set(key, html);
+    this.hits += report.hits;
+    this.misses += report.misses;
+  }
+
   async highlight(code: string, options: CodeOptions): Promise<string> {
     const lang = isBundled(options.lang) ? options.lang : 'text';
     const key = createHash('sha256')
@@ -64,6 +82,7 @@ export class CodeHighlighter {
     if (cached !== undefined) {
       this.hits++;
       this.#used.set(key, cached);
+      this.#recent.set(key, cached);
       return cached;
     }
     this.misses++;
@@ -90,6 +109,7 @@ export class CodeHighlighter {
       ],
     });
     this.#used.set(key, html);
+    this.#recent.set(key, html);
     return html;
   }
 }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { CodeHighlighter } from './highlight.ts';
+import { renderSites } from './render-pool.ts';
+import type { SiteRenderJob } from './render-site.ts';
+
+/** Four sites of 100 pages each: enough that the pool starts its worker threads. */
+function jobs(): SiteRenderJob[] {
+  return [0, 1, 2, 3].map((site) => {
+    const root = `/docs/default/component/site-${site}/`;
+    const pages = Array.from({ length: 100 }, (_, i) => ({
+      docPath: i === 0 ? 'index.md' : `page-${i}.md`,
+      repoPath: i === 0 ? 'docs/index.md' : `docs/page-${i}.md`,
+      text: `# Page ${i} of site ${site}\n\nSee [the next page](page-${i + 1}.md) and ![a diagram](img/d.png).\n\n!!! note\n    Admonition ${i}.\n\n\`\`\`ts\nconst n: number = ${i};\n\`\`\`\n`,
+    }));
+    return { root, base: '/', repository: `repo-${site}`, files: [...pages.map(({ docPath, repoPath }) => ({ docPath, repoPath })), { docPath: 'img/d.png', repoPath: 'docs/img/d.png' }], pages };
+  });
+}
+
+describe('renderSites', () => {
+  it('renders on worker threads exactly what one thread renders, and hands back the highlighted code', async () => {
+    const single = new CodeHighlighter();
+    const pooled = new CodeHighlighter();
+    const [inline, threaded] = await Promise.all([renderSites(jobs(), single, { threads: 1 }), renderSites(jobs(), pooled, { threads: 2 })]);
+    expect(threaded).toEqual(inline);
+    expect(threaded[2]?.pages[5]?.rendered.html).toContain('href="/docs/default/component/site-2/page-6/"');
+    expect(threaded[0]?.assets).toEqual([{ outPath: 'docs/default/component/site-0/img/d.png', repository: 'repo-0', file: 'docs/img/d.png' }]);
+    // The workers' highlighting reaches the build's highlighter (and so its cache file).
+    expect(pooled.hits + pooled.misses).toBe(400);
+    expect(single.hits + single.misses).toBe(400);
+  }, 60_000);
+
+  it('reports the last page of a site as a broken link target', async () => {
+    const [result] = await renderSites(jobs().slice(0, 1), new CodeHighlighter(), { threads: 2 });
+    expect(result?.pages[99]?.rendered.problems.map((p) => p.message)).toEqual([expect.stringContaining('page-100.md')]);
+  });
+});

@@ -1,0 +1,65 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import type { CodeHighlighter } from './highlight.ts';
+import { renderSite, siteRenderResultSchema, type SiteRenderJob, type SiteRenderResult } from './render-site.ts';
+
+/** Below this many pages, starting worker threads costs more than it saves. */
+const MIN_PAGES_FOR_WORKERS = 300;
+
+const replySchema = z.union([
+  z.object({
+    id: z.number(),
+    result: siteRenderResultSchema,
+    highlights: z.object({ entries: z.array(z.tuple([z.string(), z.string()])), hits: z.number(), misses: z.number() }),
+  }),
+  z.object({ id: z.number(), error: z.string() }),
+]);
+
+/**
+ * Renders docs sites on every core: Markdown rendering is CPU-bound and sites are
+ * independent, so each site goes whole to the next free worker thread. Small batches render
+ * in this thread. Highlighted code the workers produce is handed back to `highlighter`, so
+ * the build's highlight cache keeps it.
+ */
+export async function renderSites(jobs: readonly SiteRenderJob[], highlighter: CodeHighlighter, options: { cacheFile?: string; threads?: number } = {}): Promise<SiteRenderResult[]> {
+  const pageCount = jobs.reduce((n, job) => n + job.pages.length, 0);
+  const threads = Math.min(options.threads ?? availableParallelism(), jobs.length);
+  if (threads < 2 || pageCount < MIN_PAGES_FOR_WORKERS) {
+    const results: SiteRenderResult[] = [];
+    for (const job of jobs) results.push(await renderSite(job, highlighter));
+    return results;
+  }
+  const results: SiteRenderResult[] = new Array(jobs.length);
+  let next = 0;
+  const workers = Array.from({ length: threads }, () => new Worker(new URL('./render-worker.ts', import.meta.url), { workerData: { cacheFile: options.cacheFile } }));
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = () => {
+              const id = next++;
+              const job = jobs[id];
+              if (job === undefined) return resolve();
+              worker.postMessage({ id, job });
+            };
+            worker.on('message', (message: unknown) => {
+              const reply = replySchema.safeParse(message);
+              if (!reply.success) return reject(new Error(`docs render worker sent an unexpected reply: ${reply.error.message}`));
+              if ('error' in reply.data) return reject(new Error(`docs render worker failed: ${reply.data.error}`));
+              results[reply.data.id] = reply.data.result;
+              highlighter.absorb(reply.data.highlights);
+              send();
+            });
+            worker.on('error', reject);
+            worker.on('exit', (code) => { if (code !== 0) reject(new Error(`docs render worker exited with code ${code}`)); });
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results;
+}
