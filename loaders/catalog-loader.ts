@@ -1,12 +1,14 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { z } from 'zod';
 import { buildCatalog, sourcesOf, type Catalog } from './catalog.ts';
 import { configSchema, type LoadedConfig } from './config.ts';
 import { buildPortalDocs, type PortalDocs } from './docs/docs-build.ts';
-import { docsPageSchema, docsSiteSchema } from './docs/schema.ts';
+import { docsSiteSchema, storedDocsPageSchema } from './docs/schema.ts';
+import { writePageHtml } from './docs/page-html.ts';
 
-export { docsPageSchema, docsSiteSchema };
+export { docsSiteSchema, storedDocsPageSchema };
 import { countProblems, problemSchema, sortProblems, type Problem } from './problems.ts';
 
 /** What the `entities` collection holds per entry: the entity in Backstage's shape plus its source. */
@@ -66,13 +68,23 @@ async function syncStore(context: LoaderContext, entries: { id: string; data: Re
 export function catalogLoaders(loaded: LoadedConfig): Record<'entities' | 'problems' | 'docsSites' | 'docsPages', Loader> {
   optionsSchema.parse({ loaded });
   let portal: Promise<Portal> | undefined;
-  const portalFor = (context: LoaderContext) =>
-    (portal ??= (async () => {
+  let served = 0;
+  const portalFor = async (context: LoaderContext): Promise<Portal> => {
+    portal ??= (async () => {
       const cacheDir = fileURLToPath(context.config.cacheDir);
       const catalog = await buildCatalog(sourcesOf(loaded, { cacheDir, logger: context.logger }), { extraKinds: loaded.config.catalog.extraKinds, logger: context.logger });
       const docs = await buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir, logger: context.logger });
       return { catalog, docs, problems: sortProblems([...catalog.problems, ...docs.problems]) };
-    })());
+    })();
+    const current = portal;
+    // Once all four collections have their data, let it go: the store has it now, and the
+    // next sync (in dev, after a change) crawls again instead of reusing a stale portal.
+    if (++served === 4) {
+      portal = undefined;
+      served = 0;
+    }
+    return current;
+  };
 
   return {
     entities: {
@@ -104,10 +116,11 @@ export function catalogLoaders(loaded: LoadedConfig): Record<'entities' | 'probl
     },
     docsPages: {
       name: 'playbill-docs-pages',
-      schema: docsPageSchema,
+      schema: storedDocsPageSchema,
       async load(context) {
         const { docs } = await portalFor(context);
-        await syncStore(context, docs.pages.map((page) => ({ id: `${page.entityRef}/${page.slug}`, data: { ...page } })));
+        const stored = await writePageHtml(join(fileURLToPath(context.config.cacheDir), 'playbill', 'html'), docs.pages);
+        await syncStore(context, stored.map((page) => ({ id: `${page.entityRef}/${page.slug}`, data: { ...page } })));
       },
     },
   };

@@ -1,7 +1,7 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'zod';
-import { catalogLoaders, catalogNodeSchema, docsPageSchema, docsSiteSchema } from '../loaders/catalog-loader.ts';
+import { catalogLoaders, catalogNodeSchema, docsSiteSchema, storedDocsPageSchema } from '../loaders/catalog-loader.ts';
 import { loadConfig } from '../loaders/config.ts';
 import { problemSchema } from '../loaders/problems.ts';
 
@@ -11,7 +11,7 @@ export const collections = {
   entities: defineCollection({ loader: catalog.entities, schema: catalogNodeSchema }),
   problems: defineCollection({ loader: catalog.problems, schema: problemSchema }),
   docsSites: defineCollection({ loader: catalog.docsSites, schema: docsSiteSchema }),
-  docsPages: defineCollection({ loader: catalog.docsPages, schema: docsPageSchema }),
+  docsPages: defineCollection({ loader: catalog.docsPages, schema: storedDocsPageSchema }),
   /** The portal's own guides: trusted Markdown and MDX kept in this repository. */
   guides: defineCollection({
     loader: glob({ pattern: '**/*.{md,mdx}', base: './content/_guides' }),

@@ -34,3 +34,13 @@ export const docsPageSchema = z.object({
   editUrl: z.string().optional(),
   lastModified: z.string().optional(),
 });
+
+/**
+ * A docs page as the `docsPages` collection holds it: its HTML stays in a file of the cache
+ * folder, named by its digest, so the content-layer store (kept in memory, serialised whole
+ * on every build, and loaded again for rendering) carries paths, not 100 MB of HTML.
+ */
+export const storedDocsPageSchema = docsPageSchema.omit({ html: true }).extend({
+  /** Absolute path of the page's sanitised HTML; the name is the digest of the content. */
+  htmlFile: z.string(),
+});
