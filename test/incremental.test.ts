@@ -11,7 +11,7 @@ import { buildPortal } from './support/build-portal.ts';
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 let root: string;
 let rebuild: { dist: string; log: string };
-let fresh: { dist: string };
+let fresh: { dist: string; log: string };
 let unchanged: { dist: string; log: string };
 
 /** Every file under a folder, by relative path. */
@@ -43,7 +43,8 @@ beforeAll(async () => {
   // Same cache folder as the first build, a new output folder (as in CI).
   await rm(first.dist, { recursive: true, force: true });
   rebuild = await buildPortal(config, {}, join(root, 'first'));
-  fresh = await buildPortal(config, {}, join(root, 'fresh'));
+  // From nothing, through `npm run build`'s script (index and service worker after Astro exits).
+  fresh = await buildPortal(config, {}, join(root, 'fresh'), { script: true });
   await rm(rebuild.dist, { recursive: true, force: true });
   unchanged = await buildPortal(config, {}, join(root, 'first'));
 }, 240_000);
@@ -73,6 +74,10 @@ describe('incremental rebuild', () => {
     expect(setup).toContain('A sentence added after the first build.');
     expect(incremental.get('catalog/default/component/web/index.html')?.toString()).toContain('The Renamed Team');
     expect(rebuild.log).toMatch(/search: indexed \d+ pages/);
+  });
+
+  it('writes the search index after Astro exits when built through the build script', () => {
+    expect(fresh.log).toMatch(/search index and service worker: written once Astro exits[\s\S]*search: indexed \d+ pages[\s\S]*service worker caches/);
   });
 
   it('reuses the search index when no page changed, and writes the same site', async () => {

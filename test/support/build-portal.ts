@@ -12,11 +12,15 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !skip.has(k) && !k.startsWith('VITEST')));
 }
 
-/** Runs a real `astro build` with a given config into a fresh folder; returns the folder and the log. */
-export async function buildPortal(config: string, env: NodeJS.ProcessEnv = {}, dir?: string): Promise<{ dir: string; dist: string; log: string }> {
+/**
+ * Runs a real build with a given config into a fresh folder; returns the folder and the log.
+ * `astro build` by default; `script: true` runs `scripts/build.ts` (what `npm run build` runs).
+ */
+export async function buildPortal(config: string, env: NodeJS.ProcessEnv = {}, dir?: string, options: { script?: boolean } = {}): Promise<{ dir: string; dist: string; log: string }> {
   dir ??= await mkdtemp(join(tmpdir(), 'playbill-build-'));
   const dist = join(dir, 'dist');
-  const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', dist], {
+  const command = options.script ? [join(ROOT, 'scripts/build.ts')] : [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'];
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [...command, '--outDir', dist], {
     cwd: ROOT,
     env: { ...cleanEnv(), ...env, PLAYBILL_CONFIG: config, PLAYBILL_CACHE_DIR: join(dir, 'cache') },
     maxBuffer: 64 * 1024 * 1024,
