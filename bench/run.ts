@@ -4,15 +4,21 @@
  *   npm run bench                 # 100 repos / 1,000 docs pages and 1,000 repos / 2,000 pages
  *   npm run bench -- --full       # also 2,500 entities + 10,000 docs pages (the target size)
  *   npm run bench -- --sizes 100:1000
+ *   npm run bench -- --source local    # or github; both by default
  *
- * Scenarios per size: a cold build (empty caches), a rebuild with nothing changed, and a
- * rebuild after one repository's docs changed. Prints a table and writes bench/out/results.json.
+ * Scenarios per size and source: a cold build (empty caches), a rebuild with nothing changed,
+ * and a rebuild after one repository's docs changed, each as `npm run build` runs it. The
+ * GitHub source is the fake GitHub server on 127.0.0.1, and its API requests are counted.
+ * Prints a table and writes bench/out/results.json.
  */
 import { spawn } from 'node:child_process';
 import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { reposFromFolder, startFakeGithub } from '../test/support/fake-github.ts';
 import { generateOrganisation } from './generate.ts';
+
+const TOKEN = 'bench-token';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench/out');
@@ -67,12 +73,12 @@ async function folderStats(dir: string): Promise<{ bytes: number; files: number;
 }
 
 /** Runs one build as `npm run build` does, sampling the process tree's memory every 100 ms. */
-async function build(config: string, cacheDir: string, outDir: string, logFile: string): Promise<{ seconds: number; peak: number; log: string }> {
+async function build(config: string, cacheDir: string, outDir: string, logFile: string, env: NodeJS.ProcessEnv = {}): Promise<{ seconds: number; peak: number; log: string }> {
   const started = performance.now();
   // What `npm run build` runs: Astro, then the search index once Astro has exited.
   const child = spawn(process.execPath, [join(ROOT, 'scripts/build.ts'), '--outDir', outDir], {
     cwd: ROOT,
-    env: { ...process.env, PLAYBILL_CONFIG: config, PLAYBILL_CACHE_DIR: cacheDir },
+    env: { ...process.env, ...env, PLAYBILL_CONFIG: config, PLAYBILL_CACHE_DIR: cacheDir },
   });
   let log = '';
   child.stdout.on('data', (d) => (log += d));
@@ -88,16 +94,22 @@ async function build(config: string, cacheDir: string, outDir: string, logFile: 
   return { seconds: (performance.now() - started) / 1000, peak, log };
 }
 
-async function runSize(repos: number, pages: number): Promise<Measurement[]> {
-  const size = `${repos} repos / ${pages} docs`;
+/**
+ * The three scenarios for one size, with the organisation read from a local folder or
+ * served by the fake GitHub server on 127.0.0.1 (then the API requests are counted).
+ */
+async function runSize(repos: number, pages: number, source: 'local' | 'github'): Promise<Measurement[]> {
+  const size = `${repos} repos / ${pages} docs (${source})`;
   const dir = join(OUT, `org-${repos}-${pages}`);
   const org = join(dir, 'org');
   const { entities } = await generateOrganisation(org, { repos, pages });
-  const config = join(dir, 'playbill.config.yaml');
-  await writeFile(config, `site:\n  title: Bench ${size}\nsources:\n  - local:\n      path: ./org\n`);
-  const cacheDir = join(dir, 'cache');
+  const github = source === 'github' ? await startFakeGithub({ org: 'acme', token: TOKEN, repos: await reposFromFolder(org) }) : undefined;
+  const config = join(dir, `playbill.${source}.config.yaml`);
+  const sourceYaml = github ? `  - github:\n      org: acme\n      apiUrl: ${github.apiUrl}\n` : '  - local:\n      path: ./org\n';
+  await writeFile(config, `site:\n  title: Bench ${size}\nsources:\n${sourceYaml}`);
+  const cacheDir = join(dir, `cache-${source}`);
   const outDir = join(dir, 'dist');
-  const logFile = join(dir, 'build.log');
+  const logFile = join(dir, `build-${source}.log`);
   await rm(cacheDir, { recursive: true, force: true });
   await rm(logFile, { force: true });
   process.stdout.write(`\n${size}: ${entities} entities\n`);
@@ -106,7 +118,8 @@ async function runSize(repos: number, pages: number): Promise<Measurement[]> {
   const measure = async (scenario: string) => {
     // As in CI: the output folder starts empty; only the cache folder is kept between builds.
     await rm(outDir, { recursive: true, force: true });
-    const run = await build(config, cacheDir, outDir, logFile);
+    const before = github?.apiRequests() ?? 0;
+    const run = await build(config, cacheDir, outDir, logFile, github ? { GITHUB_TOKEN: TOKEN } : {});
     const out = await folderStats(outDir);
     const search = /search: (?:indexed \d+ pages|no page changed, index reused) in (\d+) ms; index (\d+) files, (\d+) KiB/.exec(run.log);
     const docs = /docs: \d+ pages for \d+ entities in (\d+) ms/.exec(run.log);
@@ -121,17 +134,27 @@ async function runSize(repos: number, pages: number): Promise<Measurement[]> {
       outputFiles: out.files,
       ...(search ? { pagefindMs: Number(search[1]), indexKiB: Number(search[3]) } : {}),
       ...(docs ? { docsMs: Number(docs[1]) } : {}),
-      githubRequests: 'n/a (local source)',
+      githubRequests: github ? String(github.apiRequests() - before) : 'n/a',
     };
-    process.stdout.write(`  ${scenario}: ${m.wallSeconds} s, ${m.pagesPerSecond} pages/s, peak ${m.peakRssMiB} MiB\n`);
+    process.stdout.write(`  ${scenario}: ${m.wallSeconds} s, ${m.pagesPerSecond} pages/s, peak ${m.peakRssMiB} MiB${github ? `, ${m.githubRequests} GitHub requests` : ''}\n`);
     results.push(m);
   };
 
-  await measure('cold');
-  await measure('no change');
-  const page = join(org, 'service-0/docs/index.md');
-  await writeFile(page, `${await readFile(page, 'utf8')}\n\nEdited for the benchmark at ${new Date().toISOString()}.\n`);
-  await measure('one repo docs changed');
+  try {
+    await measure('cold');
+    await measure('no change');
+    if (github) {
+      const fixtures = await reposFromFolder(org);
+      const edited = `\n\nEdited for the benchmark at ${new Date().toISOString()}.\n`;
+      github.setRepos(fixtures.map((r) => (r.name === 'service-0' ? { ...r, files: { ...r.files, 'docs/index.md': `${r.files['docs/index.md'] ?? ''}${edited}` } } : r)));
+    } else {
+      const page = join(org, 'service-0/docs/index.md');
+      await writeFile(page, `${await readFile(page, 'utf8')}\n\nEdited for the benchmark at ${new Date().toISOString()}.\n`);
+    }
+    await measure('one repo docs changed');
+  } finally {
+    await github?.close();
+  }
   return results;
 }
 
@@ -141,7 +164,9 @@ function table(rows: Measurement[]): string {
   return [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
-const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, sizes: { type: 'string' } } });
+const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, sizes: { type: 'string' }, source: { type: 'string', default: 'both' } } });
+if (!['local', 'github', 'both'].includes(values.source)) throw new Error(`--source wants local, github or both, not "${values.source}"`);
+const sources = (['local', 'github'] as const).filter((s) => values.source === 'both' || values.source === s);
 /** `100:1000` → 100 repositories, 1,000 docs pages. */
 function parseSize(text: string): [number, number] {
   const [repos, pages] = text.split(':').map(Number);
@@ -154,7 +179,7 @@ if (values.full) defaults.push([830, 10000]);
 const sizes = values.sizes ? values.sizes.split(',').map(parseSize) : defaults;
 await mkdir(OUT, { recursive: true });
 const results: Measurement[] = [];
-for (const [repos, pages] of sizes) results.push(...(await runSize(repos, pages)));
+for (const [repos, pages] of sizes) for (const source of sources) results.push(...(await runSize(repos, pages, source)));
 const report = table(results);
 process.stdout.write(`\n${report}\n`);
 await writeFile(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));
