@@ -1,4 +1,4 @@
-import { getCollection, type CollectionEntry } from 'astro:content';
+import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { humanizeEntityRef, parseEntityRef } from '../../loaders/refs.ts';
 
 export type CatalogNode = CollectionEntry<'entities'>['data'];
@@ -58,6 +58,9 @@ export function getSearchTags(limit = 60) {
 
 /** Every problem, in file order. */
 export async function getProblems() {
+  // Problems are numbered from 000000. Without a first one there are none, and the store has
+  // no such collection: asking getCollection() would log a misleading "collection is empty".
+  if (!(await getEntry('problems', '000000'))) return [];
   const entries = await getCollection('problems');
   return entries.sort((a, b) => a.id.localeCompare(b.id)).map((e) => e.data);
 }
