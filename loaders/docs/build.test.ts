@@ -185,3 +185,27 @@ describe('reusing rendered sites between builds', () => {
     expect(third.pages.find((p) => p.slug === '')?.html).toContain('href="/docs/default/component/repo/setup/"');
   });
 });
+
+describe('a page the renderer fails on', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'playbill-docs-fail-'));
+    await mkdir(join(root, 'repo/docs'), { recursive: true });
+    await writeFile(join(root, 'repo/docs/index.md'), '# Home\n\n[Broken](broken.md)\n');
+    await writeFile(join(root, 'repo/docs/broken.md'), '# Broken\n\n```js\nexplode();\n```\n');
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('is left out with an error naming its file, and the rest of the site still builds', async () => {
+    class FailingHighlighter extends CodeHighlighter {
+      override async highlight(code: string, options: { lang: string }): Promise<string> {
+        if (code.includes('explode')) throw new Error('renderer bug');
+        return super.highlight(code, options);
+      }
+    }
+    const repo = await openLocalRepository('repo', join(root, 'repo'));
+    const docs = await buildEntityDocs(nodeFor('repo'), { repository: repo, dir: '' }, { base: '/', highlighter: new FailingHighlighter(), repositories: [repo] });
+    expect(docs.pages.map((p) => p.file)).toEqual(['docs/index.md']);
+    expect(docs.problems).toEqual([expect.objectContaining({ severity: 'error', repository: 'repo', file: 'docs/broken.md', message: 'could not be rendered (renderer bug); the page is left out' })]);
+  });
+});

@@ -314,6 +314,9 @@ export async function prepareEntityDocs(node: CatalogNode, location: DocsLocatio
 
   const finish = async (rendered: SiteRenderResult): Promise<EntityDocs> => {
     const links = siteLinks(site.files, root);
+    for (const { repoPath, message } of rendered.failed) {
+      problems.push(makeProblem('error', { repository: repo.name, file: repoPath }, `could not be rendered (${message}); the page is left out`, { entityRef: node.ref }));
+    }
     const pages: DocsPage[] = [];
     const titles = new Map<string, string>();
     for (const { docPath, repoPath, rendered: page } of rendered.pages) {

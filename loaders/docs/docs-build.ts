@@ -66,7 +66,7 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
     highlighter,
     cacheFile ? { cacheFile } : {},
   );
-  const finished = new Map(await Promise.all(waiting.map(async (w, i) => [w, await w.finish(rendered[i] ?? { pages: [], assets: [] })] as const)));
+  const finished = new Map(await Promise.all(waiting.map(async (w, i) => [w, await w.finish(rendered[i] ?? { pages: [], failed: [], assets: [] })] as const)));
 
   for (const { node, docs: preparedDocs } of prepared) {
     const docs = 'done' in preparedDocs ? preparedDocs.done : finished.get(preparedDocs);

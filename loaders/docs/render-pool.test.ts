@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CodeHighlighter } from './highlight.ts';
 import { renderSites } from './render-pool.ts';
+import { renderSite } from './render-site.ts';
 import type { SiteRenderJob } from './render-site.ts';
 
 /** Four sites of 100 pages each: enough that the pool starts its worker threads. */
@@ -32,5 +33,19 @@ describe('renderSites', () => {
   it('reports the last page of a site as a broken link target', async () => {
     const [result] = await renderSites(jobs().slice(0, 1), new CodeHighlighter(), { threads: 2 });
     expect(result?.pages[99]?.rendered.problems.map((p) => p.message)).toEqual([expect.stringContaining('page-100.md')]);
+  });
+
+  it('leaves out a page the renderer fails on, says why, and renders the rest', async () => {
+    class FailingHighlighter extends CodeHighlighter {
+      override async highlight(code: string, options: { lang: string }): Promise<string> {
+        if (code.includes('= 7;')) throw new Error('highlighter broke');
+        return super.highlight(code, options);
+      }
+    }
+    const [job] = jobs();
+    if (!job) throw new Error('no job');
+    const result = await renderSite(job, new FailingHighlighter());
+    expect(result.failed).toEqual([{ docPath: 'page-7.md', repoPath: 'docs/page-7.md', message: 'highlighter broke' }]);
+    expect(result.pages).toHaveLength(99);
   });
 });

@@ -40,6 +40,8 @@ const renderedPageSchema = z.object({
 
 export const siteRenderResultSchema = z.object({
   pages: z.array(siteFileSchema.extend({ rendered: renderedPageSchema })),
+  /** Pages the renderer failed on (a bug met by unusual input): left out, reported, never fatal. */
+  failed: z.array(siteFileSchema.extend({ message: z.string() })),
   /** Files the pages link to or show, to copy into the output. */
   assets: z.array(docsAssetSchema),
 });
@@ -88,6 +90,7 @@ export async function renderSite(job: SiteRenderJob, highlighter: CodeHighlighte
   const links = siteLinks(job.files, job.root);
   const assets = new Map<string, DocsAsset>();
   const pages: SiteRenderResult['pages'] = [];
+  const failed: SiteRenderResult['failed'] = [];
   for (const page of job.pages) {
     const rendered = await renderDocsPage(page.text, { docPath: page.docPath, repoPath: page.repoPath }, {
       highlighter,
@@ -101,8 +104,11 @@ export async function renderSite(job: SiteRenderJob, highlighter: CodeHighlighte
         if (source) assets.set(outPath, { outPath: decodeURIComponent(outPath), repository: job.repository, file: source.repoPath });
         return url;
       },
+    }).catch((error: unknown) => {
+      failed.push({ docPath: page.docPath, repoPath: page.repoPath, message: error instanceof Error ? error.message : String(error) });
+      return undefined;
     });
-    pages.push({ docPath: page.docPath, repoPath: page.repoPath, rendered });
+    if (rendered) pages.push({ docPath: page.docPath, repoPath: page.repoPath, rendered });
   }
-  return { pages, assets: [...assets.values()] };
+  return { pages, failed, assets: [...assets.values()] };
 }
