@@ -61,10 +61,21 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
     prepared.push({ node, docs: await prepareEntityDocs(node, location, { base: options.base, highlighter, repositories: catalog.repositories, ...(cache ? { cache } : {}) }) });
   }
   const waiting = prepared.flatMap(({ docs }) => ('job' in docs ? [docs] : []));
+  // Progress every few seconds: rendering 10,000 pages takes half a minute.
+  let lastReport = Date.now();
   const rendered = await renderSites(
     waiting.map((w) => w.job),
     highlighter,
-    cacheFile ? { cacheFile } : {},
+    {
+      ...(cacheFile ? { cacheFile } : {}),
+      onProgress: ({ done, total, threads }) => {
+        if (done === 0 && total > 0) options.logger?.info(`docs: ${prepared.length - waiting.length} sites unchanged; rendering ${waiting.length} (${total} pages) on ${threads} thread${threads === 1 ? '' : 's'}`);
+        else if (done < total && Date.now() - lastReport >= 5000) {
+          lastReport = Date.now();
+          options.logger?.info(`docs: ${done} of ${total} pages rendered`);
+        }
+      },
+    },
   );
   const finished = new Map(await Promise.all(waiting.map(async (w, i) => [w, await w.finish(rendered[i] ?? { pages: [], failed: [], assets: [] })] as const)));
 

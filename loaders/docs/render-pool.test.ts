@@ -21,13 +21,17 @@ describe('renderSites', () => {
   it('renders on worker threads exactly what one thread renders, and hands back the highlighted code', async () => {
     const single = new CodeHighlighter();
     const pooled = new CodeHighlighter();
-    const [inline, threaded] = await Promise.all([renderSites(jobs(), single, { threads: 1 }), renderSites(jobs(), pooled, { threads: 2 })]);
+    const seen: { done: number; total: number; threads: number }[] = [];
+    const [inline, threaded] = await Promise.all([renderSites(jobs(), single, { threads: 1 }), renderSites(jobs(), pooled, { threads: 2, onProgress: (p) => seen.push(p) })]);
     expect(threaded).toEqual(inline);
     expect(threaded[2]?.pages[5]?.rendered.html).toContain('href="/docs/default/component/site-2/page-6/"');
     expect(threaded[0]?.assets).toEqual([{ outPath: 'docs/default/component/site-0/img/d.png', repository: 'repo-0', file: 'docs/img/d.png' }]);
     // The workers' highlighting reaches the build's highlighter (and so its cache file).
     expect(pooled.hits + pooled.misses).toBe(400);
     expect(single.hits + single.misses).toBe(400);
+    // Progress: first the thread count, then once per site, up to every page.
+    expect(seen.map((p) => p.done)).toEqual([0, 100, 200, 300, 400]);
+    expect(seen.every((p) => p.total === 400 && p.threads === 2)).toBe(true);
   }, 60_000);
 
   it('reports the last page of a site as a broken link target', async () => {

@@ -16,20 +16,40 @@ const replySchema = z.union([
   z.object({ id: z.number(), error: z.string() }),
 ]);
 
+/** How `renderSites` runs. */
+export interface RenderSitesOptions {
+  /** The build's highlight cache file, which the workers start from. */
+  cacheFile?: string;
+  /** Worker threads at most; the machine's cores by default. */
+  threads?: number;
+  /** Called when the threads are chosen, then after each site with the pages rendered so far. */
+  onProgress?(progress: { done: number; total: number; threads: number }): void;
+}
+
 /**
  * Renders docs sites on every core: Markdown rendering is CPU-bound and sites are
  * independent, so each site goes whole to the next free worker thread. Small batches render
  * in this thread. Highlighted code the workers produce is handed back to `highlighter`, so
  * the build's highlight cache keeps it.
  */
-export async function renderSites(jobs: readonly SiteRenderJob[], highlighter: CodeHighlighter, options: { cacheFile?: string; threads?: number } = {}): Promise<SiteRenderResult[]> {
-  const pageCount = jobs.reduce((n, job) => n + job.pages.length, 0);
+export async function renderSites(jobs: readonly SiteRenderJob[], highlighter: CodeHighlighter, options: RenderSitesOptions = {}): Promise<SiteRenderResult[]> {
+  const total = jobs.reduce((n, job) => n + job.pages.length, 0);
   const threads = Math.min(options.threads ?? availableParallelism(), jobs.length);
-  if (threads < 2 || pageCount < MIN_PAGES_FOR_WORKERS) {
+  let done = 0;
+  const progress = (job: SiteRenderJob | undefined, used: number) => {
+    done += job?.pages.length ?? 0;
+    options.onProgress?.({ done, total, threads: used });
+  };
+  if (threads < 2 || total < MIN_PAGES_FOR_WORKERS) {
+    progress(undefined, 1);
     const results: SiteRenderResult[] = [];
-    for (const job of jobs) results.push(await renderSite(job, highlighter));
+    for (const job of jobs) {
+      results.push(await renderSite(job, highlighter));
+      progress(job, 1);
+    }
     return results;
   }
+  progress(undefined, threads);
   const results: SiteRenderResult[] = new Array(jobs.length);
   let next = 0;
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./render-worker.ts', import.meta.url), { workerData: { cacheFile: options.cacheFile } }));
@@ -50,6 +70,7 @@ export async function renderSites(jobs: readonly SiteRenderJob[], highlighter: C
               if ('error' in reply.data) return reject(new Error(`docs render worker failed: ${reply.data.error}`));
               results[reply.data.id] = reply.data.result;
               highlighter.absorb(reply.data.highlights);
+              progress(jobs[reply.data.id], threads);
               send();
             });
             worker.on('error', reject);
