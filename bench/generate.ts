@@ -1,7 +1,8 @@
 /**
  * Writes a synthetic organisation: N repositories with realistic descriptors (groups, users,
  * systems, components, APIs, resources with relations) and M docs pages of realistic
- * Markdown (headings, code in several languages, tables, admonitions, links).
+ * Markdown (headings, code in several languages, tables, admonitions, links within the site
+ * and out of it, bare URLs and e-mail addresses).
  *
  *   node bench/generate.ts <out-dir> --repos 100 --pages 1000
  */
@@ -69,6 +70,8 @@ function page(title: string, i: number, siblings: number, rand: () => number): s
     '',
     `${sentence(80)}.`,
     '',
+    // About half of real TechDocs pages link out or name a contact (the shared corpus: 23 of 52).
+    ...(i % 2 === 0 ? [`Runbook: https://runbooks.example.com/${word()}/${word()}, dashboards at [Grafana](https://grafana.example.com/d/${word()}), questions to ${word()}-team@example.com.`, ''] : []),
   ].join('\n');
 }
 
