@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mapInBatches } from '../batches.ts';
 import type { DocsPage } from './build.ts';
 
 /** A docs page whose HTML was moved to a file. */
@@ -15,22 +16,18 @@ export async function writePageHtml(dir: string, pages: readonly DocsPage[]): Pr
   await mkdir(dir, { recursive: true });
   const existing = new Set(await readdir(dir));
   const used = new Set<string>();
-  const stored: StoredDocsPage[] = [];
-  for (let i = 0; i < pages.length; i += 64) {
-    const batch = pages.slice(i, i + 64).map(async ({ html, ...page }) => {
-      const name = `${createHash('sha256').update(html).digest('hex')}.html`;
-      const write = !existing.has(name) && !used.has(name);
-      used.add(name);
-      if (write) {
-        // A temporary name first, so a build cut short never leaves half a page under the digest.
-        const temporary = join(dir, `${name}.${process.pid}.tmp`);
-        await writeFile(temporary, html);
-        await rename(temporary, join(dir, name));
-      }
-      return { ...page, htmlFile: join(dir, name) };
-    });
-    stored.push(...(await Promise.all(batch)));
-  }
+  const stored = await mapInBatches(pages, 64, async ({ html, ...page }) => {
+    const name = `${createHash('sha256').update(html).digest('hex')}.html`;
+    const write = !existing.has(name) && !used.has(name);
+    used.add(name);
+    if (write) {
+      // A temporary name first, so a build cut short never leaves half a page under the digest.
+      const temporary = join(dir, `${name}.${process.pid}.tmp`);
+      await writeFile(temporary, html);
+      await rename(temporary, join(dir, name));
+    }
+    return { ...page, htmlFile: join(dir, name) };
+  });
   for (const name of existing) if (!used.has(name)) await rm(join(dir, name), { force: true });
   return stored;
 }
