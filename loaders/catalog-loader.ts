@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { buildCatalog, sourcesOf, type Catalog } from './catalog.ts';
 import { configSchema, type LoadedConfig } from './config.ts';
 import { buildPortalDocs, type PortalDocs } from './docs/docs-build.ts';
-import { docsSiteSchema, storedDocsPageSchema } from './docs/schema.ts';
 import { writePageHtml } from './docs/page-html.ts';
+import { docsSiteSchema, storedDocsPageSchema } from './docs/schema.ts';
+import { countProblems, problemId, problemSchema, sortProblems, type Problem } from './problems.ts';
 
 export { docsSiteSchema, storedDocsPageSchema };
-import { countProblems, problemSchema, sortProblems, type Problem } from './problems.ts';
 
 /** What the `entities` collection holds per entry: the entity in Backstage's shape plus its source. */
 export const catalogNodeSchema = z.object({
@@ -101,7 +101,7 @@ export function catalogLoaders(loaded: LoadedConfig): Record<'entities' | 'probl
       schema: problemSchema,
       async load(context) {
         const { problems } = await portalFor(context);
-        await syncStore(context, problems.map((problem, i) => ({ id: String(i).padStart(6, '0'), data: { ...problem } })));
+        await syncStore(context, problems.map((problem, i) => ({ id: problemId(i), data: { ...problem } })));
         const { errors, warnings } = countProblems(problems);
         context.logger.info(`${errors} errors, ${warnings} warnings (see /catalog/problems/)`);
       },

@@ -73,3 +73,8 @@ export function countProblems(problems: readonly Problem[]): { errors: number; w
   for (const p of problems) if (p.severity === 'error') errors++;
   return { errors, warnings: problems.length - errors };
 }
+
+/** The store id of the problem at `index` (in sorted order): `000000`, `000001`… so ids sort as the problems do. */
+export function problemId(index: number): string {
+  return String(index).padStart(6, '0');
+}

@@ -1,4 +1,5 @@
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
+import { problemId } from '../../loaders/problems.ts';
 import { humanizeEntityRef, parseEntityRef } from '../../loaders/refs.ts';
 
 export type CatalogNode = CollectionEntry<'entities'>['data'];
@@ -58,9 +59,9 @@ export function getSearchTags(limit = 60) {
 
 /** Every problem, in file order. */
 export async function getProblems() {
-  // Problems are numbered from 000000. Without a first one there are none, and the store has
-  // no such collection: asking getCollection() would log a misleading "collection is empty".
-  if (!(await getEntry('problems', '000000'))) return [];
+  // Without a first problem there are none, and the store has no such collection: asking
+  // getCollection() would log a misleading "collection is empty".
+  if (!(await getEntry('problems', problemId(0)))) return [];
   const entries = await getCollection('problems');
   return entries.sort((a, b) => a.id.localeCompare(b.id)).map((e) => e.data);
 }
