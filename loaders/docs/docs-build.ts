@@ -77,11 +77,10 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
       },
     },
   );
-  const finished = new Map(await Promise.all(waiting.map(async (w, i) => [w, await w.finish(rendered[i] ?? { pages: [], failed: [], assets: [] })] as const)));
-
+  // `rendered` holds one result per waiting site, in the order of `prepared`.
+  let next = 0;
   for (const { node, docs: preparedDocs } of prepared) {
-    const docs = 'done' in preparedDocs ? preparedDocs.done : finished.get(preparedDocs);
-    if (!docs) continue;
+    const docs = 'done' in preparedDocs ? preparedDocs.done : await preparedDocs.finish(rendered[next++] ?? { pages: [], failed: [], assets: [] });
     if (docs.site) sites.push(docs.site);
     pages.push(...docs.pages);
     problems.push(...docs.problems);
