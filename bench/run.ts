@@ -143,13 +143,13 @@ async function runSize(repos: number, pages: number, source: 'local' | 'github')
   try {
     await measure('cold');
     await measure('no change');
+    const edited = `\n\nEdited for the benchmark at ${new Date().toISOString()}.\n`;
     if (github) {
       const fixtures = await reposFromFolder(org);
-      const edited = `\n\nEdited for the benchmark at ${new Date().toISOString()}.\n`;
       github.setRepos(fixtures.map((r) => (r.name === 'service-0' ? { ...r, files: { ...r.files, 'docs/index.md': `${r.files['docs/index.md'] ?? ''}${edited}` } } : r)));
     } else {
       const page = join(org, 'service-0/docs/index.md');
-      await writeFile(page, `${await readFile(page, 'utf8')}\n\nEdited for the benchmark at ${new Date().toISOString()}.\n`);
+      await writeFile(page, `${await readFile(page, 'utf8')}${edited}`);
     }
     await measure('one repo docs changed');
   } finally {
