@@ -21,12 +21,12 @@ import {
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPUS_DIR, describeWithCorpus } from '../test/support/corpus.ts';
 import { z } from 'zod';
 import { CASES } from './conformance-cases.ts';
 import { parseYamlDocuments } from './parse.ts';
 import { validateEntity } from './validate.ts';
 
-const CORPUS = join(import.meta.dirname, '../../shared/corpus');
 
 const policy = EntityPolicies.allOf([
   new DefaultNamespaceEntityPolicy(),
@@ -96,8 +96,8 @@ function stubPlaceholders(value: unknown): unknown {
   return Object.fromEntries(entries.map(([k, v]) => [k, stubPlaceholders(v)]));
 }
 
-describe('real descriptors agree with Backstage (shared/corpus)', () => {
-  const verdicts = readFileSync(join(CORPUS, 'verdicts.jsonl'), 'utf8')
+describeWithCorpus('real descriptors agree with Backstage (shared/corpus)', () => {
+  const verdicts = readFileSync(join(CORPUS_DIR, 'verdicts.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((line) => verdictSchema.parse(JSON.parse(line)));
@@ -107,7 +107,7 @@ describe('real descriptors agree with Backstage (shared/corpus)', () => {
   });
 
   it.each(verdicts)('$file #$doc', async ({ file, doc, valid }) => {
-    const parsed = parseYamlDocuments(readFileSync(join(CORPUS, file), 'utf8'));
+    const parsed = parseYamlDocuments(readFileSync(join(CORPUS_DIR, file), 'utf8'));
     const document = parsed.documents.find((d) => d.index === doc);
     const mine = document ? validateEntity(stubPlaceholders(document.value)).ok : false;
     expect(mine, 'Playbill vs recorded verdict').toBe(valid);

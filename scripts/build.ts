@@ -19,7 +19,8 @@ try {
     const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
       cwd: process.cwd(),
       stdio: 'inherit',
-      env: { ...process.env, PLAYBILL_FINISH_FILE: finishFile },
+      // Playbill's own builds send Astro no telemetry (and print no notice about it).
+      env: { ASTRO_TELEMETRY_DISABLED: '1', ...process.env, PLAYBILL_FINISH_FILE: finishFile },
     });
     child.on('error', reject);
     child.on('close', resolve);

@@ -2,6 +2,7 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS_DIR, describeWithCorpus } from '../../test/support/corpus.ts';
 import type { CatalogNode } from '../graph.ts';
 import { openLocalRepository } from '../sources/local.ts';
 import { autoNav, buildEntityDocs, fallbackTitle, locateDocs, slugOf } from './build.ts';
@@ -9,7 +10,7 @@ import { CodeHighlighter } from './highlight.ts';
 import { DocsCache } from './docs-cache.ts';
 import { normaliseNav, parseMkdocs } from './mkdocs.ts';
 
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus/techdocs');
+const CORPUS = join(CORPUS_DIR, 'techdocs');
 
 function nodeFor(name: string, annotations: Record<string, string> = {}, file = 'catalog-info.yaml'): CatalogNode {
   return {
@@ -73,7 +74,7 @@ describe('page URLs and titles', () => {
   });
 });
 
-describe('real TechDocs sites (shared/corpus/techdocs) build without errors', () => {
+describeWithCorpus('real TechDocs sites (shared/corpus/techdocs) build without errors', () => {
   it('backstage/backstage: nav of two, every page built, only missing images reported', async () => {
     const docs = await build('backstage__backstage');
     expect(docs.pages).toHaveLength(7);
