@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reposFromFolder, startFakeGithub } from '../test/support/fake-github.ts';
-import { buildCatalog } from '../loaders/catalog.ts';
+import { buildCatalog } from '../loaders/catalog/build-catalog.ts';
 import { githubSource, githubSourceSchema } from '../loaders/sources/github.ts';
 import { generateOrganisation } from './generate.ts';
 

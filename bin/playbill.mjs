@@ -50,7 +50,7 @@ if (!['text', 'json', 'github'].includes(format)) {
   process.exit(2);
 }
 
-const { lint } = await import('../loaders/lint.ts');
+const { lint } = await import('../loaders/lint/lint.ts');
 const result = await lint(parsed.positionals, {
   format,
   extraKinds: parsed.values['extra-kind'],

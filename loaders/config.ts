@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseYamlDocuments } from './parse.ts';
+import { parseYamlDocuments } from './catalog/parse.ts';
 import { githubSourceSchema } from './sources/github.ts';
 
 /** A folder of repositories on disk. */

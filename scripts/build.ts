@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finishOptionsSchema, finishSite } from '../src/integrations/finish.ts';
+import { finishOptionsSchema, finishSite } from '../src/integrations/search-and-offline.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const dir = await mkdtemp(join(tmpdir(), 'playbill-build-'));

@@ -1,7 +1,7 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'zod';
-import { catalogLoaders, catalogNodeSchema, docsSiteSchema, storedDocsPageSchema } from '../loaders/catalog-loader.ts';
+import { catalogLoaders, catalogNodeSchema, docsSiteSchema, storedDocsPageSchema } from '../loaders/portal-loader.ts';
 import { loadConfig } from '../loaders/config.ts';
 import { problemSchema } from '../loaders/problems.ts';
 

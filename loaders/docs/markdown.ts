@@ -17,7 +17,7 @@ import { unified } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { parse as parseYaml } from 'yaml';
-import { isAbsoluteUrl } from '../paths.ts';
+import { isAbsoluteUrl } from '../catalog/repository-paths.ts';
 import { parseLineRanges, type CodeHighlighter } from './highlight.ts';
 import { preprocessMarkdown } from './preprocess.ts';
 

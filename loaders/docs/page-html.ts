@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mapInBatches } from '../batches.ts';
-import type { DocsPage } from './build.ts';
+import type { DocsPage } from './entity-docs.ts';
 
 /** A docs page whose HTML was moved to a file. */
 export type StoredDocsPage = Omit<DocsPage, 'html'> & { htmlFile: string };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitOf, startFakeGithub, type FakeGithub, type FakeRepo } from '../../test/support/fake-github.ts';
-import { buildCatalog } from '../catalog.ts';
+import { buildCatalog } from '../catalog/build-catalog.ts';
 import { githubSourceSchema, webOrigin } from './github.ts';
 import { githubSource } from './github.ts';
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { z } from 'zod';
-import { assetPaths } from '../../loaders/docs/docs-build.ts';
-import { finishSite, type FinishOptions } from './finish.ts';
+import { assetPaths } from '../../loaders/docs/portal-docs.ts';
+import { finishSite, type FinishOptions } from './search-and-offline.ts';
 
 const manifestSchema = z.object({ digest: z.string(), files: z.array(z.string()) });
 

@@ -1,4 +1,4 @@
-import type { RelationType } from '../../loaders/relations.ts';
+import type { RelationType } from '../../loaders/catalog/relations.ts';
 
 /** Headings for each relation type on an entity page, in the order they are shown. */
 export const RELATION_HEADINGS: Record<RelationType, string> = {

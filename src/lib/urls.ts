@@ -1,4 +1,4 @@
-import { parseEntityRef } from '../../loaders/refs.ts';
+import { parseEntityRef } from '../../loaders/catalog/refs.ts';
 import { site } from './site.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { getCatalog } from '../../../lib/catalog.ts';
+import { getCatalog } from '../../../lib/catalog-data.ts';
 
 /** Every entity in Backstage's shape, relations included. */
 export const GET: APIRoute = async () => {

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { getProblems } from '../../../lib/catalog.ts';
+import { getProblems } from '../../../lib/catalog-data.ts';
 
 /** Every problem found: severity, repository, file, line, column, entity ref, message. */
 export const GET: APIRoute = async () => {

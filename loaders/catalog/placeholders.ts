@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
-import { isAbsoluteUrl, resolveInRepository } from './paths.ts';
-import { FileTooLargeError, PathEscapeError } from './sources/source.ts';
+import { isAbsoluteUrl, resolveInRepository } from './repository-paths.ts';
+import { FileTooLargeError, PathEscapeError } from '../sources/source.ts';
 
 /** A placeholder that could not be resolved, at its path inside the document. */
 export interface PlaceholderIssue {

@@ -21,9 +21,9 @@ import {
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_DIR, describeWithCorpus } from '../test/support/corpus.ts';
+import { CORPUS_DIR, describeWithCorpus } from '../../test/support/corpus.ts';
 import { z } from 'zod';
-import { CASES } from './conformance-cases.ts';
+import { CASES } from '../../test/fixtures/conformance-cases.ts';
 import { parseYamlDocuments } from './parse.ts';
 import { validateEntity } from './validate.ts';
 

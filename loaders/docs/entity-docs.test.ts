@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR, describeWithCorpus } from '../../test/support/corpus.ts';
-import type { CatalogNode } from '../graph.ts';
+import type { CatalogNode } from '../catalog/graph.ts';
 import { openLocalRepository } from '../sources/local.ts';
-import { autoNav, buildEntityDocs, fallbackTitle, locateDocs, slugOf } from './build.ts';
+import { autoNav, buildEntityDocs, fallbackTitle, locateDocs, slugOf } from './entity-docs.ts';
 import { CodeHighlighter } from './highlight.ts';
-import { DocsCache } from './docs-cache.ts';
+import { DocsCache } from './site-cache.ts';
 import { normaliseNav, parseMkdocs } from './mkdocs.ts';
 
 const CORPUS = join(CORPUS_DIR, 'techdocs');

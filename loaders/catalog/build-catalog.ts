@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import type { LoadedConfig } from './config.ts';
+import type { LoadedConfig } from '../config.ts';
 import { crawlRepository, type CrawlOptions, type EntityRecord } from './crawl.ts';
 import { buildGraph, type CatalogGraph } from './graph.ts';
-import { sortProblems, type Problem } from './problems.ts';
-import { githubSource } from './sources/github.ts';
-import { localSource } from './sources/local.ts';
-import type { Repository, Source } from './sources/source.ts';
+import { sortProblems, type Problem } from '../problems.ts';
+import { githubSource } from '../sources/github.ts';
+import { localSource } from '../sources/local.ts';
+import type { Repository, Source } from '../sources/source.ts';
 
 /** Minimal logger: Astro's integration logger fits, and so does `console`. */
 export interface Logger {

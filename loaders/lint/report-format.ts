@@ -1,4 +1,4 @@
-import { countProblems, type Problem } from './problems.ts';
+import { countProblems, type Problem } from '../problems.ts';
 
 /** How `playbill lint` prints problems. */
 export type ProblemFormat = 'text' | 'json' | 'github';

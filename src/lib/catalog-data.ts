@@ -1,6 +1,6 @@
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { problemId } from '../../loaders/problems.ts';
-import { humanizeEntityRef, parseEntityRef } from '../../loaders/refs.ts';
+import { humanizeEntityRef, parseEntityRef } from '../../loaders/catalog/refs.ts';
 
 export type CatalogNode = CollectionEntry<'entities'>['data'];
 export type Entity = CatalogNode['entity'];

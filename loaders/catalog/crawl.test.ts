@@ -2,11 +2,11 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCatalog } from './catalog.ts';
-import type { Problem } from './problems.ts';
-import { localSource } from './sources/local.ts';
+import { buildCatalog } from './build-catalog.ts';
+import type { Problem } from '../problems.ts';
+import { localSource } from '../sources/local.ts';
 
-const FIXTURE = join(import.meta.dirname, '../test/fixtures/broken-org');
+const FIXTURE = join(import.meta.dirname, '../../test/fixtures/broken-org');
 
 const line = (p: Problem) => `${p.severity} ${p.repository}/${p.file}:${p.line ?? '-'}:${p.column ?? '-'} ${p.message}`;
 

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Catalog, Logger } from '../catalog.ts';
-import { annotationOf, type CatalogNode } from '../graph.ts';
+import type { Catalog, Logger } from '../catalog/build-catalog.ts';
+import { annotationOf, type CatalogNode } from '../catalog/graph.ts';
 import { makeProblem, type Problem } from '../problems.ts';
-import { locateDocs, prepareEntityDocs, type DocsPage, type DocsSite, type PreparedDocs } from './build.ts';
+import { locateDocs, prepareEntityDocs, type DocsPage, type DocsSite, type PreparedDocs } from './entity-docs.ts';
 import { renderSites } from './render-pool.ts';
 import { CodeHighlighter } from './highlight.ts';
-import { DocsCache } from './docs-cache.ts';
+import { DocsCache } from './site-cache.ts';
 
 /** Every entity's docs, plus what the build must copy. */
 export interface PortalDocs {

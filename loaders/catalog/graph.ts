@@ -1,5 +1,5 @@
 import type { EntityRecord } from './crawl.ts';
-import { makeProblem, type Problem } from './problems.ts';
+import { makeProblem, type Problem } from '../problems.ts';
 import { inverseRelation, REF_FIELDS, type RelationType } from './relations.ts';
 import { DEFAULT_NAMESPACE, parseEntityRef, RefError, stringifyEntityRef } from './refs.ts';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = join(import.meta.dirname, '..');
+const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/playbill.mjs');
 
 /** Runs the real CLI, the way a workflow would, and returns its output and exit code. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CASES } from './conformance-cases.ts';
+import { CASES } from '../../test/fixtures/conformance-cases.ts';
 import { validateEntity } from './validate.ts';
 
 describe('validateEntity, rule by rule', () => {

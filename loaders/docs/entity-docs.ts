@@ -1,9 +1,9 @@
 import { posix } from 'node:path';
-import { expandGlob } from '../crawl.ts';
-import { annotationOf, type CatalogNode } from '../graph.ts';
-import { isAbsoluteUrl, resolveInRepository } from '../paths.ts';
+import { expandGlob } from '../catalog/crawl.ts';
+import { annotationOf, type CatalogNode } from '../catalog/graph.ts';
+import { isAbsoluteUrl, resolveInRepository } from '../catalog/repository-paths.ts';
 import { makeProblem, type Problem } from '../problems.ts';
-import { parseEntityRef } from '../refs.ts';
+import { parseEntityRef } from '../catalog/refs.ts';
 import type { Repository } from '../sources/source.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import type { TocEntry } from './markdown.ts';
@@ -11,7 +11,7 @@ import { renderSite, siteLinks, type DocsAsset, type SiteFile, type SiteRenderJo
 
 export { slugOf, type DocsAsset } from './render-site.ts';
 import { normaliseNav, parseMkdocs, type NavEntry } from './mkdocs.ts';
-import { DocsCache } from './docs-cache.ts';
+import { DocsCache } from './site-cache.ts';
 
 /** A nav entry ready to render. */
 export type ResolvedNav =

@@ -1,11 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { buildCatalog } from './catalog.ts';
-import { buildPortalDocs } from './docs/docs-build.ts';
-import { formatProblems, type ProblemFormat } from './format.ts';
-import { sortProblems, type Problem } from './problems.ts';
-import { localSource, openLocalRepository } from './sources/local.ts';
-import type { Repository, Source } from './sources/source.ts';
+import { buildCatalog } from '../catalog/build-catalog.ts';
+import { buildPortalDocs } from '../docs/portal-docs.ts';
+import { formatProblems, type ProblemFormat } from './report-format.ts';
+import { sortProblems, type Problem } from '../problems.ts';
+import { localSource, openLocalRepository } from '../sources/local.ts';
+import type { Repository, Source } from '../sources/source.ts';
 
 /** Options of `playbill lint`. */
 export interface LintOptions {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { parseYamlDocuments, type ParsedDocument } from './parse.ts';
-import { isAbsoluteUrl, resolveInRepository } from './paths.ts';
+import { isAbsoluteUrl, resolveInRepository } from './repository-paths.ts';
 import { resolvePlaceholders } from './placeholders.ts';
-import { makeProblem, type Place, type Problem, type Severity } from './problems.ts';
+import { makeProblem, type Place, type Problem, type Severity } from '../problems.ts';
 import { DEFAULT_NAMESPACE, stringifyEntityRef } from './refs.ts';
-import { FileTooLargeError, PathEscapeError, type Repository } from './sources/source.ts';
+import { FileTooLargeError, PathEscapeError, type Repository } from '../sources/source.ts';
 import { validateEntity, type ValidEntity, type ValidateOptions } from './validate.ts';
 
 /** A valid entity and where it was written. */
