@@ -1,5 +1,6 @@
-import { join } from 'node:path';
+import { cacheLayout } from './cache-layout.ts';
 import { fileURLToPath } from 'node:url';
+import type { AstroIntegrationLogger } from 'astro';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { z } from 'zod';
 import { buildCatalog, sourcesOf, type Catalog } from './catalog/build-catalog.ts';
@@ -61,65 +62,78 @@ async function syncStore(context: LoaderContext, entries: { id: string; data: Re
   for (const id of context.store.keys()) if (!seen.has(id)) context.store.delete(id);
 }
 
+/** The portal's collections, each filled from the one crawl. */
+const COLLECTIONS = ['entities', 'problems', 'docsSites', 'docsPages'] as const;
+type CollectionName = (typeof COLLECTIONS)[number];
+
 /**
- * Loaders for the portal's collections. One crawl feeds them all: whichever loader runs
- * first starts it, the others await the same result.
+ * One crawl per content sync, shared by every collection's loader: the first loader of a
+ * sync starts it, the others await the same promise. A loader asking again means a new sync
+ * (in dev, after a change), which crawls again instead of reusing a stale portal.
  */
-export function catalogLoaders(loaded: LoadedConfig): Record<'entities' | 'problems' | 'docsSites' | 'docsPages', Loader> {
-  optionsSchema.parse({ loaded });
+function memoisedPortal(loaded: LoadedConfig): (name: CollectionName, context: LoaderContext) => Promise<Portal> {
   let portal: Promise<Portal> | undefined;
-  let served = 0;
-  const portalFor = async (context: LoaderContext): Promise<Portal> => {
-    portal ??= (async () => {
-      const cacheDir = fileURLToPath(context.config.cacheDir);
-      const catalog = await buildCatalog(sourcesOf(loaded, { cacheDir, logger: context.logger }), { extraKinds: loaded.config.catalog.extraKinds, logger: context.logger });
-      const docs = await buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir, logger: context.logger });
-      return { catalog, docs, problems: sortProblems([...catalog.problems, ...docs.problems]) };
-    })();
-    const current = portal;
-    // Once all four collections have their data, let it go: the store has it now, and the
-    // next sync (in dev, after a change) crawls again instead of reusing a stale portal.
-    if (++served === 4) {
+  const served = new Set<CollectionName>();
+  return (name, context) => {
+    if (served.has(name)) {
       portal = undefined;
-      served = 0;
+      served.clear();
     }
-    return current;
+    served.add(name);
+    portal ??= buildPortal(loaded, fileURLToPath(context.config.cacheDir), context.logger);
+    return portal;
   };
+}
+
+/** Crawls every source and builds every docs site; each stage logs under its own label. */
+async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: AstroIntegrationLogger): Promise<Portal> {
+  const catalog = await buildCatalog(sourcesOf(loaded, { cacheDir, logger: logger.fork('playbill:sources') }), {
+    extraKinds: loaded.config.catalog.extraKinds,
+    logger: logger.fork('playbill:sources'),
+  });
+  const docs = await buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir, logger: logger.fork('playbill:docs') });
+  return { catalog, docs, problems: sortProblems([...catalog.problems, ...docs.problems]) };
+}
+
+/** The Astro content loaders of the whole portal: catalog, problems and docs. */
+export function portalLoaders(loaded: LoadedConfig): Record<CollectionName, Loader> {
+  optionsSchema.parse({ loaded });
+  const portalFor = memoisedPortal(loaded);
 
   return {
     entities: {
-      name: 'playbill-entities',
+      name: 'playbill:catalog',
       schema: catalogNodeSchema,
       async load(context) {
-        const { catalog } = await portalFor(context);
+        const { catalog } = await portalFor('entities', context);
         await syncStore(context, catalog.nodes.map((node) => ({ id: node.ref, data: { ...node } })));
         context.logger.info(`${catalog.nodes.length} entities from ${catalog.repositories.length} repositories`);
       },
     },
     problems: {
-      name: 'playbill-problems',
+      name: 'playbill:problems',
       schema: problemSchema,
       async load(context) {
-        const { problems } = await portalFor(context);
+        const { problems } = await portalFor('problems', context);
         await syncStore(context, problems.map((problem, i) => ({ id: problemId(i), data: { ...problem } })));
         const { errors, warnings } = countProblems(problems);
         context.logger.info(`${errors} errors, ${warnings} warnings (see /catalog/problems/)`);
       },
     },
     docsSites: {
-      name: 'playbill-docs-sites',
+      name: 'playbill:docs-sites',
       schema: docsSiteSchema,
       async load(context) {
-        const { docs } = await portalFor(context);
+        const { docs } = await portalFor('docsSites', context);
         await syncStore(context, docs.sites.map((site) => ({ id: site.entityRef, data: { ...site } })));
       },
     },
     docsPages: {
-      name: 'playbill-docs-pages',
+      name: 'playbill:docs-pages',
       schema: storedDocsPageSchema,
       async load(context) {
-        const { docs } = await portalFor(context);
-        const stored = await writePageHtml(join(fileURLToPath(context.config.cacheDir), 'playbill', 'html'), docs.pages);
+        const { docs } = await portalFor('docsPages', context);
+        const stored = await writePageHtml(cacheLayout(fileURLToPath(context.config.cacheDir)).pageHtml, docs.pages);
         await syncStore(context, stored.map((page) => ({ id: `${page.entityRef}/${page.slug}`, data: { ...page } })));
       },
     },

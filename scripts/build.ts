@@ -28,10 +28,14 @@ try {
   if (code !== 0) process.exitCode = code ?? 1;
   else {
     const options = finishOptionsSchema.parse(JSON.parse(await readFile(finishFile, 'utf8')));
-    const log = (message: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)} [playbill] ${message}\n`);
+    // Lines in Astro's format, labelled with the stage that wrote them.
+    const loggerFor = (stage: string) => {
+      const write = (message: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)} [playbill:${stage}] ${message}\n`);
+      return { info: write, warn: write };
+    };
     const started = Date.now();
-    await finishSite(options, { info: log });
-    log(`search index and service worker written in ${Date.now() - started} ms`);
+    await finishSite(options, loggerFor);
+    loggerFor('build').info(`search index and service worker written in ${Date.now() - started} ms`);
   }
 } catch (error) {
   process.stderr.write(`playbill build: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,11 +1,11 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'zod';
-import { catalogLoaders, catalogNodeSchema, docsSiteSchema, storedDocsPageSchema } from '../loaders/portal-loader.ts';
+import { portalLoaders, catalogNodeSchema, docsSiteSchema, storedDocsPageSchema } from '../loaders/portal-loader.ts';
 import { loadConfig } from '../loaders/config.ts';
 import { problemSchema } from '../loaders/problems.ts';
 
-const catalog = catalogLoaders(loadConfig());
+const catalog = portalLoaders(loadConfig());
 
 export const collections = {
   entities: defineCollection({ loader: catalog.entities, schema: catalogNodeSchema }),

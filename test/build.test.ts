@@ -38,9 +38,17 @@ const entitySchema = z.object({
 });
 
 describe('astro build of the fixture portal', () => {
-  it('logs what it crawled', () => {
-    expect(log).toMatch(/\d+ entities from 10 repositories/);
-    expect(log).toMatch(/\d+ errors, \d+ warnings/);
+  it('logs what it crawled, each line labelled with the stage that wrote it', () => {
+    expect(log).toMatch(/\[playbill:catalog\] \d+ entities from 10 repositories/);
+    expect(log).toMatch(/\[playbill:problems\] \d+ errors, \d+ warnings/);
+    expect(log).toMatch(/\[playbill:sources\] local:\S+: \d+ repositories/);
+    expect(log).toMatch(/\[playbill:docs\] \d+ pages for \d+ entities/);
+    // The crawl and the docs no longer speak under whichever collection loaded first.
+    expect(log).not.toMatch(/\[playbill[-:](problems|catalog|docs-sites|docs-pages)\] (local:|docs:|\d+ pages for)/);
+  });
+
+  it('prints no warning a user could do nothing about', () => {
+    expect(log).not.toMatch(/\[WARN\]|MODULE_LEVEL_DIRECTIVE|larger than 500 kB/);
   });
 
   it('writes one page per entity at Backstage\'s lowercased URL', async () => {

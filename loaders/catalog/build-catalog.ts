@@ -2,16 +2,12 @@ import { resolve } from 'node:path';
 import type { LoadedConfig } from '../config.ts';
 import { crawlRepository, type CrawlOptions, type EntityRecord } from './crawl.ts';
 import { buildGraph, type CatalogGraph } from './graph.ts';
+import { progress, type Logger } from '../logger.ts';
 import { sortProblems, type Problem } from '../problems.ts';
 import { githubSource } from '../sources/github.ts';
 import { localSource } from '../sources/local.ts';
 import type { Repository, Source } from '../sources/source.ts';
 
-/** Minimal logger: Astro's integration logger fits, and so does `console`. */
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-}
 
 /** The whole crawl's result: the graph plus every repository read. */
 export interface Catalog extends CatalogGraph {
@@ -44,7 +40,7 @@ export async function buildCatalog(sources: readonly Source[], options: CrawlOpt
     const repos = await source.listRepositories();
     problems.push(...(source.problems ?? []));
     options.logger?.info(`${source.id}: ${repos.length} repositories`);
-    let done = 0;
+    const report = progress(options.logger, `${source.id}: repositories read`, repos.length);
     for (const repo of repos) {
       try {
         const result = await crawlRepository(repo, options);
@@ -54,8 +50,7 @@ export async function buildCatalog(sources: readonly Source[], options: CrawlOpt
         problems.push({ severity: 'error', repository: repo.name, file: '', message: `repository could not be crawled: ${String(error)}` });
       }
       repositories.push(repo);
-      done++;
-      if (done % 100 === 0 || done === repos.length) options.logger?.info(`${source.id}: ${done}/${repos.length} repositories read`);
+      report.tick();
     }
   }
   const graph = buildGraph(records);

@@ -1,7 +1,9 @@
+import { cacheLayout } from '../cache-layout.ts';
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Catalog, Logger } from '../catalog/build-catalog.ts';
+import type { Catalog } from '../catalog/build-catalog.ts';
+import { progress, type Logger } from '../logger.ts';
 import { annotationOf, type CatalogNode } from '../catalog/graph.ts';
 import { makeProblem, type Problem } from '../problems.ts';
 import { locateDocs, prepareEntityDocs, type DocsPage, type DocsSite, type PreparedDocs } from './entity-docs.ts';
@@ -27,7 +29,8 @@ export interface PortalDocsOptions {
 
 /** Where build-time assets wait to be copied into the output, and the manifest listing them. */
 export function assetPaths(cacheDir: string): { dir: string; manifest: string } {
-  return { dir: join(cacheDir, 'playbill', 'assets'), manifest: join(cacheDir, 'playbill', 'assets.json') };
+  const layout = cacheLayout(cacheDir);
+  return { dir: layout.assets, manifest: layout.assetsManifest };
 }
 
 /**
@@ -36,11 +39,11 @@ export function assetPaths(cacheDir: string): { dir: string; manifest: string } 
  */
 export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptions): Promise<PortalDocs> {
   const highlighter = new CodeHighlighter();
-  const cacheFile = options.cacheDir ? join(options.cacheDir, 'playbill', 'highlight-cache.json') : undefined;
+  const cacheFile = options.cacheDir ? cacheLayout(options.cacheDir).highlight : undefined;
   if (cacheFile) await highlighter.load(cacheFile);
   const byName = new Map(catalog.repositories.map((r) => [r.name, r]));
   const paths = options.cacheDir ? assetPaths(options.cacheDir) : undefined;
-  const cache = options.cacheDir ? new DocsCache(join(options.cacheDir, 'playbill', 'docs')) : undefined;
+  const cache = options.cacheDir ? new DocsCache(cacheLayout(options.cacheDir).docsSites) : undefined;
   if (paths) await rm(paths.dir, { recursive: true, force: true });
 
   const sites: DocsSite[] = [];
@@ -62,17 +65,20 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
   }
   const waiting = prepared.flatMap(({ docs }) => ('job' in docs ? [docs] : []));
   // Progress every few seconds: rendering 10,000 pages takes half a minute.
-  let lastReport = Date.now();
+  let report: ReturnType<typeof progress> | undefined;
+  let reported = 0;
   const rendered = await renderSites(
     waiting.map((w) => w.job),
     highlighter,
     {
       ...(cacheFile ? { cacheFile } : {}),
       onProgress: ({ done, total, threads }) => {
-        if (done === 0 && total > 0) options.logger?.info(`docs: ${prepared.length - waiting.length} sites unchanged; rendering ${waiting.length} (${total} pages) on ${threads} thread${threads === 1 ? '' : 's'}`);
-        else if (done < total && Date.now() - lastReport >= 5000) {
-          lastReport = Date.now();
-          options.logger?.info(`docs: ${done} of ${total} pages rendered`);
+        if (done === 0 && total > 0) {
+          options.logger?.info(`${prepared.length - waiting.length} sites unchanged; rendering ${waiting.length} (${total} pages) on ${threads} thread${threads === 1 ? '' : 's'}`);
+          report = progress(options.logger, 'pages rendered', total);
+        } else {
+          report?.tick(done - reported);
+          reported = done;
         }
       },
     },
@@ -107,7 +113,7 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
   if (cacheFile) await highlighter.save(cacheFile);
   await cache?.prune();
   options.logger?.info(
-    `docs: ${pages.length} pages for ${sites.length} entities in ${Date.now() - started} ms (sites: ${cache?.hits ?? 0} unchanged, ${cache?.misses ?? sites.length} rendered; code blocks: ${highlighter.hits} cached, ${highlighter.misses} highlighted); ${copied.length} assets`,
+    `${pages.length} pages for ${sites.length} entities in ${Date.now() - started} ms (sites: ${cache?.hits ?? 0} unchanged, ${cache?.misses ?? sites.length} rendered; code blocks: ${highlighter.hits} cached, ${highlighter.misses} highlighted); ${copied.length} assets`,
   );
   return { sites, pages, problems, assetCount: copied.length };
 }

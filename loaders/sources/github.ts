@@ -1,3 +1,5 @@
+import { cacheLayout } from '../cache-layout.ts';
+import type { Logger } from '../logger.ts';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -49,7 +51,7 @@ export interface GithubSourceOptions {
   cacheDir: string;
   /** Environment to read credentials from (default: process.env). */
   env?: NodeJS.ProcessEnv;
-  logger?: { info(message: string): void; warn(message: string): void };
+  logger?: Logger;
   /** Milliseconds a retry-after second stands for (tests shorten it). */
   retryUnitMs?: number;
   /** Largest tarball accepted, in bytes. */
@@ -262,7 +264,7 @@ export function githubSource(options: GithubSourceOptions): Source & { problems:
   const paths = [config.catalogPath].flat();
   const origin = webOrigin(config.apiUrl);
   const host = new URL(config.apiUrl).host;
-  const root = join(options.cacheDir, 'playbill', 'github', host.replace(/[^\w.-]/g, '_'), config.org);
+  const root = cacheLayout(options.cacheDir).github(host, config.org);
   const stateFile = join(root, 'state.json');
   const problems: Problem[] = [];
   let requests = 0;

@@ -33,13 +33,13 @@ export function playbill(): AstroIntegration {
         const listed = manifestSchema.safeParse(JSON.parse(await readFile(manifest, 'utf8').catch(() => '{"digest":"","files":[]}')));
         const files = listed.success ? listed.data.files : [];
         for (const file of files) await cp(join(assets, file), join(out, file));
-        logger.info(`copied ${files.length} docs assets`);
+        logger.fork('playbill:docs').info(`copied ${files.length} docs assets`);
         const options: FinishOptions = { out, root, cacheDir, base };
         const later = process.env['PLAYBILL_FINISH_FILE'];
         if (later) {
           await writeFile(later, JSON.stringify(options));
-          logger.info('search index and service worker: written once Astro exits');
-        } else await finishSite(options, logger);
+          logger.fork('playbill:search').info('search index and service worker: written once Astro exits');
+        } else await finishSite(options, (stage) => logger.fork(`playbill:${stage}`));
       },
     },
   };

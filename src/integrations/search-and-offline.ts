@@ -4,6 +4,8 @@ import { dirname, join, relative, sep } from 'node:path';
 import * as pagefind from 'pagefind';
 import { z } from 'zod';
 import { mapInBatches } from '../../loaders/batches.ts';
+import { cacheLayout } from '../../loaders/cache-layout.ts';
+import type { Logger } from '../../loaders/logger.ts';
 
 /** What finishing a built site needs to know. */
 export const finishOptionsSchema = z.object({
@@ -22,9 +24,9 @@ export type FinishOptions = z.infer<typeof finishOptionsSchema>;
  * The last step of a build: indexes the site with Pagefind and writes the service worker
  * that keeps the portal readable offline (it lists the index files, so it comes second).
  */
-export async function finishSite(options: FinishOptions, logger: { info(message: string): void }): Promise<void> {
-  await indexSite(options.out, options.root, join(options.cacheDir, 'playbill', 'pagefind'), logger);
-  await writeServiceWorker(options.out, options.base, logger);
+export async function finishSite(options: FinishOptions, loggerFor: (stage: 'search' | 'offline') => Logger): Promise<void> {
+  await indexSite(options.out, options.root, cacheLayout(options.cacheDir).pagefind, loggerFor('search'));
+  await writeServiceWorker(options.out, options.base, loggerFor('offline'));
 }
 
 /** Pagefind's settings; part of the index's digest, so changing them re-indexes. */
@@ -51,14 +53,14 @@ async function pagefindVersion(root: string): Promise<string> {
  * fails the build. When no page changed since the last build, the index that build wrote
  * (kept in the cache folder) is copied instead: same input, same index.
  */
-async function indexSite(out: string, root: string, cache: string, logger: { info(message: string): void }): Promise<void> {
+async function indexSite(out: string, root: string, cache: string, logger: Logger): Promise<void> {
   const started = Date.now();
   const target = join(out, 'pagefind');
   const digest = await indexInputDigest(out, root);
   const digestFile = join(cache, 'digest.txt');
   if ((await readFile(digestFile, 'utf8').catch(() => '')) === digest) {
     const size = await mirror(join(cache, 'index'), target);
-    logger.info(`search: no page changed, index reused in ${Date.now() - started} ms; index ${size.files} files, ${(size.bytes / 1024).toFixed(0)} KiB`);
+    logger.info(`no page changed, index reused in ${Date.now() - started} ms; index ${size.files} files, ${(size.bytes / 1024).toFixed(0)} KiB`);
     return;
   }
   try {
@@ -74,7 +76,7 @@ async function indexSite(out: string, root: string, cache: string, logger: { inf
     await rm(cache, { recursive: true, force: true });
     const size = await mirror(target, join(cache, 'index'));
     await writeFile(digestFile, digest);
-    logger.info(`search: indexed ${added.page_count} pages in ${Date.now() - started} ms; index ${size.files} files, ${(size.bytes / 1024).toFixed(0)} KiB`);
+    logger.info(`indexed ${added.page_count} pages in ${Date.now() - started} ms; index ${size.files} files, ${(size.bytes / 1024).toFixed(0)} KiB`);
   } finally {
     await pagefind.close();
   }
@@ -135,7 +137,7 @@ async function shellAssets(out: string, base: string, pages: string[]): Promise<
  * a digest of what it caches, so a deploy that changed the index replaces the old cache
  * whole (never a mix of old and new index), and one that changed nothing keeps it.
  */
-async function writeServiceWorker(out: string, base: string, logger: { info(message: string): void }): Promise<void> {
+async function writeServiceWorker(out: string, base: string, logger: Logger): Promise<void> {
   const pagefindFiles = await listFiles(join(out, 'pagefind'));
   const core = pagefindFiles.filter((f) => /^(pagefind\.js|pagefind-worker\.js|wasm\..*\.pagefind|pagefind\..*\.pf_meta|index\/.*|filter\/.*)$/.test(f));
   const fragments = pagefindFiles.filter((f) => f.startsWith('fragment/'));
@@ -162,5 +164,5 @@ async function writeServiceWorker(out: string, base: string, logger: { info(mess
     .replace('__PRECACHE__', JSON.stringify(precache))
     .replace('__WARM__', JSON.stringify(warm));
   await writeFile(join(out, 'sw.js'), script);
-  logger.info(`offline: service worker caches ${precache.length} files on install and ${warm.length} result fragments in the background`);
+  logger.info(`service worker caches ${precache.length} files on install and ${warm.length} result fragments in the background`);
 }

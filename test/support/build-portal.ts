@@ -15,6 +15,7 @@ export function cleanEnv(): NodeJS.ProcessEnv {
 /**
  * Runs a real build with a given config into a fresh folder; returns the folder and the log.
  * `astro build` by default; `script: true` runs `scripts/build.ts` (what `npm run build` runs).
+ * An `env` entry set to undefined removes that variable.
  */
 export async function buildPortal(config: string, env: NodeJS.ProcessEnv = {}, dir?: string, options: { script?: boolean } = {}): Promise<{ dir: string; dist: string; log: string }> {
   dir ??= await mkdtemp(join(tmpdir(), 'playbill-build-'));
@@ -22,7 +23,7 @@ export async function buildPortal(config: string, env: NodeJS.ProcessEnv = {}, d
   const command = options.script ? [join(ROOT, 'scripts/build.ts')] : [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'];
   const { stdout, stderr } = await promisify(execFile)(process.execPath, [...command, '--outDir', dist], {
     cwd: ROOT,
-    env: { ...cleanEnv(), ...env, PLAYBILL_CONFIG: config, PLAYBILL_CACHE_DIR: join(dir, 'cache') },
+    env: Object.fromEntries(Object.entries({ ...cleanEnv(), ...env, PLAYBILL_CONFIG: config, PLAYBILL_CACHE_DIR: join(dir, 'cache') }).filter(([, v]) => v !== undefined)),
     maxBuffer: 64 * 1024 * 1024,
   });
   return { dir, dist, log: stdout + stderr };

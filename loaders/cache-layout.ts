@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+
+/**
+ * Every folder and file Playbill keeps in the build cache (Astro's `cacheDir`, which the
+ * deploy workflow saves between runs), named in one place. Each stage deletes the entries
+ * it did not see this run, so the cache never grows without bound.
+ */
+export function cacheLayout(cacheDir: string) {
+  const root = join(cacheDir, 'playbill');
+  return {
+    root,
+    /** GitHub downloads and crawl state, per API host and organisation. */
+    github: (host: string, org: string) => join(root, 'github', host.replace(/[^\w.-]/g, '_'), org),
+    /** Docs assets waiting to be copied into the output. */
+    assets: join(root, 'assets'),
+    /** The list of those assets, read by the integration after the build. */
+    assetsManifest: join(root, 'assets.json'),
+    /** Highlighted code blocks by digest. */
+    highlight: join(root, 'highlight-cache.json'),
+    /** Rendered docs sites by input digest. */
+    docsSites: join(root, 'docs'),
+    /** Docs page HTML in digest-named files (kept out of the content store). */
+    pageHtml: join(root, 'html'),
+    /** Last build's Pagefind index, reused when no page changed. */
+    pagefind: join(root, 'pagefind'),
+  };
+}
+export type CacheLayout = ReturnType<typeof cacheLayout>;
