@@ -173,6 +173,62 @@ describe('offline', () => {
   });
 });
 
+/** Relative luminance contrast of two CSS `rgb()` colours (WCAG's formula). */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r, g, bl] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (bl ?? 0);
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05);
+}
+
+describe('Mermaid diagrams follow the colour scheme', () => {
+  /** The flowchart's first node: its label's colour against its shape's fill. */
+  const flowchartColours = (page: Page) =>
+    page.evaluate(() => {
+      const chart = document.querySelector('pre.mermaid svg[aria-roledescription^="flowchart"]');
+      const label = chart?.querySelector('.node .nodeLabel, .node text');
+      const shape = chart?.querySelector('.node rect, .node path, .node polygon');
+      return label && shape ? { text: getComputedStyle(label).color, fill: getComputedStyle(shape).fill } : undefined;
+    });
+
+  it('draws readable flowchart labels in dark mode, and draws again when the reader switches to light', async () => {
+    const context = await browser.newContext({ colorScheme: 'dark', serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.goto(new URL('docs/default/component/payments-api/architecture/', server.url).href);
+    await expect.poll(() => page.locator('pre.mermaid[data-theme="dark"] svg').count()).toBe(2);
+    const dark = await flowchartColours(page);
+    expect(dark).toBeDefined();
+    expect(contrast(dark?.text ?? '', dark?.fill ?? '')).toBeGreaterThan(4.5);
+
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(() => page.locator('pre.mermaid[data-theme="light"] svg').count()).toBe(2);
+    const light = await flowchartColours(page);
+    expect(light?.fill).not.toBe(dark?.fill);
+    expect(contrast(light?.text ?? '', light?.fill ?? '')).toBeGreaterThan(4.5);
+    await context.close();
+  });
+});
+
+describe('interface icons', () => {
+  it('are inline SVG, never emoji that need a font the reader may lack', async () => {
+    const page = await openPage('catalog/default/component/payments-api/');
+    const link = page.locator('a.docs-link');
+    expect(await link.locator('svg.icon').count()).toBe(1);
+    // The icon is drawn: it has a size, and the link's own text holds no emoji.
+    const box = await link.locator('svg.icon').boundingBox();
+    expect(box?.width).toBeGreaterThan(8);
+    expect(await link.textContent()).not.toMatch(/\p{Extended_Pictographic}/u);
+    const chrome = await page.locator('header, nav, .docs-link, footer').allTextContents();
+    expect(chrome.join(' ')).not.toMatch(/\p{Extended_Pictographic}/u);
+    await page.close();
+  });
+});
+
 /** The Content-Security-Policy README.md recommends. */
 export const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; worker-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";

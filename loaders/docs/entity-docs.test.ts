@@ -119,6 +119,8 @@ describe('docs that point where they must not', () => {
     await write('repo/docs/colours.md', '# Colours\n');
     await write('repo/escape/mkdocs.yml', 'site_name: Escape\ndocs_dir: ../../\n');
     await symlink(join(root, 'outside.md'), join(root, 'repo/docs/leak.md'));
+    await write('repo/linked/docs/index.md', '# Linked\n');
+    await symlink(join(root, 'outside.md'), join(root, 'repo/linked/mkdocs.yml'));
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -149,6 +151,24 @@ describe('docs that point where they must not', () => {
         "backstage.io/techdocs-ref points at escape, which has no Markdown docs (expected mkdocs.yml and docs/index.md)",
       ]
     `);
+  });
+
+  it('reports an mkdocs.yml that leaves the repository instead of taking it for absent', async () => {
+    const repo = await openLocalRepository('repo', join(root, 'repo'));
+    const docs = await buildEntityDocs(nodeFor('repo'), { repository: repo, dir: 'linked' }, { base: '/', highlighter: new CodeHighlighter(), repositories: [repo] });
+    expect(JSON.stringify(docs)).not.toContain('Secret outside');
+    expect(docs.problems.map((p) => `${p.severity} ${p.file}: ${p.message}`)).toMatchInlineSnapshot(`
+      [
+        "warning linked/mkdocs.yml: could not be read: "linked/mkdocs.yml" resolves outside the repository (symbolic link?)",
+      ]
+    `);
+  });
+
+  it('keeps the entity and warns about its docs when the techdocs-ref is not dir: or url: (Backstage accepts it)', async () => {
+    const repo = await openLocalRepository('repo', join(root, 'repo'));
+    const { location, problem } = locateDocs(nodeFor('repo', { 'backstage.io/techdocs-ref': 's3' }), repo, [repo]);
+    expect(location).toBeUndefined();
+    expect(`${problem?.severity} ${problem?.field}: ${problem?.message}`).toMatchInlineSnapshot(`"warning metadata.annotations.backstage.io/techdocs-ref: backstage.io/techdocs-ref "s3" is not a location Playbill can build docs from; use dir:<folder> (e.g. dir:.) or url:<repository URL>; the entity is kept, its docs are not built"`);
   });
 
   it('resolves url: refs to a crawled repository', async () => {

@@ -86,7 +86,9 @@ export function locateDocs(node: CatalogNode, repo: Repository, repositories: re
   const ref = annotationOf(node.entity, TECHDOCS_REF);
   if (ref === undefined) return {};
   const place = { repository: node.source.repository, file: node.source.file, line: node.source.line };
-  const problem = (message: string) => ({ problem: makeProblem('error', place, message, { entityRef: node.ref, field: `metadata.annotations.${TECHDOCS_REF}` }) });
+  // Backstage's catalog does not validate annotation values: an unusable techdocs-ref is a
+  // problem with the docs (they are not built), never with the entity, which is kept.
+  const problem = (message: string) => ({ problem: makeProblem('warning', place, message, { entityRef: node.ref, field: `metadata.annotations.${TECHDOCS_REF}` }) });
   if (ref.startsWith('dir:')) {
     const dir = resolveInRepository(node.source.file, ref.slice(4).trim() || '.');
     if (dir === undefined) return problem(`${TECHDOCS_REF} "${ref}" leaves the repository; point it at a folder inside it`);
@@ -109,7 +111,7 @@ export function locateDocs(node: CatalogNode, repo: Repository, repositories: re
       }),
     };
   }
-  return problem(`${TECHDOCS_REF} "${ref}" must start with dir: or url:`);
+  return problem(`${TECHDOCS_REF} "${ref}" is not a location Playbill can build docs from; use dir:<folder> (e.g. dir:.) or url:<repository URL>; the entity is kept, its docs are not built`);
 }
 
 async function listFiles(repo: Repository, dir: string, limit: number): Promise<string[]> {
@@ -135,31 +137,53 @@ interface CollectedSite {
   editBase?: string;
 }
 
+/** How one site is read: where its pages go and where its problems are reported. */
+interface CollectOptions {
+  /** Prefix of the site's pages: '' for the entity's own site, `{site_name}/` for an `!include`d one. */
+  prefix: string;
+  /** How many `!include`s deep this site is. */
+  depth: number;
+  /** Most files read. */
+  limit: number;
+  report: (problem: Problem) => void;
+  entityRef: string;
+}
+
+/**
+ * A file's text, or undefined when it does not exist. A file that exists but cannot be read
+ * (it leaves the repository through a link, or is over the size limit) is reported, never
+ * taken silently for absent.
+ */
+async function readIfPresent(repo: Repository, path: string, options: Pick<CollectOptions, 'report' | 'entityRef'>): Promise<string | undefined> {
+  try {
+    return await repo.readFile(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    options.report(makeProblem('warning', { repository: repo.name, file: path }, `could not be read: ${reason}`, { entityRef: options.entityRef }));
+    return undefined;
+  }
+}
+
+/** Joins repository paths, where '' is the root. */
+const join = (a: string, b: string) => (a === '' ? b : `${a}/${b}`);
+
 /**
  * Reads one mkdocs site (and the sites it `!include`s, prefixed by their site_name, as the
  * monorepo plugin does): its config, its Markdown and asset files.
  */
-async function collectSite(
-  repo: Repository,
-  dir: string,
-  prefix: string,
-  depth: number,
-  limit: number,
-  report: (problem: Problem) => void,
-  entityRef: string,
-): Promise<CollectedSite> {
-  const join = (a: string, b: string) => (a === '' ? b : `${a}/${b}`);
+async function collectSite(repo: Repository, dir: string, options: CollectOptions): Promise<CollectedSite> {
+  const { prefix, depth, limit, report, entityRef } = options;
   // mkdocs.yaml wins over mkdocs.yml, as in MkDocs; each is read once.
   const yamlPath = join(dir, 'mkdocs.yaml');
-  const yamlText = await repo.readFile(yamlPath).catch(() => undefined);
+  const yamlText = await readIfPresent(repo, yamlPath, options);
   const configPath = yamlText !== undefined ? yamlPath : join(dir, 'mkdocs.yml');
-  const text = yamlText ?? (await repo.readFile(configPath).catch(() => undefined));
+  const text = yamlText ?? (await readIfPresent(repo, configPath, options));
   const { config, errors } = text === undefined ? { config: {}, errors: [] } : parseMkdocs(text);
   for (const e of errors) report(makeProblem('error', { repository: repo.name, file: configPath, line: e.line, column: e.column }, e.message, { entityRef }));
 
   const docsDir = resolveInRepository(configPath, config.docs_dir ?? 'docs');
   if (docsDir === undefined) {
-    report(makeProblem('error', { repository: repo.name, file: configPath }, `docs_dir "${config.docs_dir}" leaves the repository`, { entityRef }));
+    report(makeProblem('warning', { repository: repo.name, file: configPath }, `docs_dir "${config.docs_dir}" leaves the repository`, { entityRef }));
     return { files: [] };
   }
   const files: SiteFile[] = (await listFiles(repo, docsDir, limit)).map((repoPath) => ({
@@ -171,7 +195,7 @@ async function collectSite(
     // TechDocs falls back to the README beside mkdocs.yml when docs/ has no index.
     const readme = ['README.md', 'readme.md', 'Readme.md'].map((n) => join(dir, n));
     for (const candidate of readme) {
-      if ((await repo.readFile(candidate).catch(() => undefined)) !== undefined) {
+      if ((await readIfPresent(repo, candidate, options)) !== undefined) {
         files.push({ docPath: `${prefix}index.md`, repoPath: candidate });
         break;
       }
@@ -196,10 +220,10 @@ async function collectSite(
           const sections: Extract<NavEntry, { type: 'section' }>[] = [];
           for (const sub of targets) {
             const subDir = posix.dirname(sub) === '.' ? '' : posix.dirname(sub);
-            const subText = await repo.readFile(sub).catch(() => undefined);
+            const subText = await readIfPresent(repo, sub, options);
             const subName = subText === undefined ? undefined : parseMkdocs(subText).config.site_name;
             const subPrefix = `${prefix}${(subName ?? posix.basename(subDir)).replace(/^\/+|\/+$/g, '')}/`;
-            const site = await collectSite(repo, subDir, subPrefix, depth + 1, limit, report, entityRef);
+            const site = await collectSite(repo, subDir, { ...options, prefix: subPrefix, depth: depth + 1 });
             files.push(...site.files);
             sections.push({ type: 'section', title: site.title ?? subPrefix, children: site.nav ?? [] });
           }
@@ -258,12 +282,12 @@ export async function prepareEntityDocs(node: CatalogNode, location: DocsLocatio
   const problems: Problem[] = [];
   const { repository: repo, dir } = location;
   const limit = options.maxPages ?? 5000;
-  const site = await collectSite(repo, dir, '', 0, limit, (p) => problems.push(p), node.ref);
+  const site = await collectSite(repo, dir, { prefix: '', depth: 0, limit, report: (p) => problems.push(p), entityRef: node.ref });
   const root = docsRoot(options.base, node.ref);
   const markdown = site.files.filter((f) => /\.md$/i.test(f.docPath));
   if (markdown.length === 0) {
     problems.push(
-      makeProblem('error', { repository: node.source.repository, file: node.source.file, line: node.source.line }, `backstage.io/techdocs-ref points at ${dir || 'the repository root'}, which has no Markdown docs (expected mkdocs.yml and docs/index.md)`, {
+      makeProblem('warning', { repository: node.source.repository, file: node.source.file, line: node.source.line }, `backstage.io/techdocs-ref points at ${dir || 'the repository root'}, which has no Markdown docs (expected mkdocs.yml and docs/index.md)`, {
         entityRef: node.ref,
       }),
     );

@@ -28,6 +28,17 @@ describe('playbill lint', () => {
     `);
   });
 
+  it('agrees with Backstage on a techdocs-ref it cannot build from: a warning, exit 0', async () => {
+    const { stdout, code } = await playbill(['lint', 'test/fixtures/techdocs-elsewhere']);
+    expect(code).toBe(0);
+    expect(stdout).toMatchInlineSnapshot(`
+      "test/fixtures/techdocs-elsewhere/archived-docs/catalog-info.yaml:2  warning  backstage.io/techdocs-ref "s3" is not a location Playbill can build docs from; use dir:<folder> (e.g. dir:.) or url:<repository URL>; the entity is kept, its docs are not built  (component:default/archived-docs)
+      test/fixtures/techdocs-elsewhere/archived-docs/catalog-info.yaml:11:3  warning  spec.owner refers to user:default/guest, which is not in the catalog; check the name, kind and namespace  (component:default/archived-docs)
+      0 errors, 2 warnings
+      "
+    `);
+  });
+
   it('exits 1 on errors and prints file:line:column', async () => {
     const { stdout, code } = await playbill(['lint', 'test/fixtures/broken-org/placeholders', 'test/fixtures/broken-org/syntax']);
     expect(code).toBe(1);
