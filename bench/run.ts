@@ -35,6 +35,10 @@ interface Measurement {
   pagefindMs?: number;
   indexKiB?: number;
   docsMs?: number;
+  /** Time to extract, lay out and draw every relation graph. */
+  graphsMs?: number;
+  /** Median size of the relation-graph SVG on an entity page. */
+  graphSvgKiB?: number;
   githubRequests: string;
 }
 
@@ -121,8 +125,10 @@ async function runSize(repos: number, pages: number, source: 'local' | 'github')
     const before = github?.apiRequests() ?? 0;
     const run = await build(config, cacheDir, outDir, logFile, github ? { GITHUB_TOKEN: TOKEN } : {});
     const out = await folderStats(outDir);
-    const search = /search: (?:indexed \d+ pages|no page changed, index reused) in (\d+) ms; index (\d+) files, (\d+) KiB/.exec(run.log);
-    const docs = /docs: \d+ pages for \d+ entities in (\d+) ms/.exec(run.log);
+    const search = /\[playbill:search\] (?:indexed \d+ pages|no page changed, index reused) in (\d+) ms; index (\d+) files, (\d+) KiB/.exec(run.log);
+    const docs = /\[playbill:docs\] \d+ pages for \d+ entities in (\d+) ms/.exec(run.log);
+    const graphs = /\[playbill:graphs\] \d+ drawings in (\d+) ms/.exec(run.log);
+    const svgKiB = await medianGraphKiB(outDir);
     const m: Measurement = {
       size,
       scenario,
@@ -134,6 +140,8 @@ async function runSize(repos: number, pages: number, source: 'local' | 'github')
       outputFiles: out.files,
       ...(search ? { pagefindMs: Number(search[1]), indexKiB: Number(search[3]) } : {}),
       ...(docs ? { docsMs: Number(docs[1]) } : {}),
+      ...(graphs ? { graphsMs: Number(graphs[1]) } : {}),
+      ...(svgKiB !== undefined ? { graphSvgKiB: svgKiB } : {}),
       githubRequests: github ? String(github.apiRequests() - before) : 'n/a',
     };
     process.stdout.write(`  ${scenario}: ${m.wallSeconds} s, ${m.pagesPerSecond} pages/s, peak ${m.peakRssMiB} MiB${github ? `, ${m.githubRequests} GitHub requests` : ''}\n`);
@@ -158,9 +166,26 @@ async function runSize(repos: number, pages: number, source: 'local' | 'github')
   return results;
 }
 
+/** Median size of the relation-graph SVGs inlined in entity pages (component pages, 200 at most). */
+async function medianGraphKiB(outDir: string): Promise<number | undefined> {
+  const folder = join(outDir, 'catalog/default/component');
+  const names = (await readdir(folder).catch(() => [])).slice(0, 200);
+  const sizes: number[] = [];
+  for (const name of names) {
+    const html = await readFile(join(folder, name, 'index.html'), 'utf8').catch(() => '');
+    const svg = /<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="relation-graph"[\s\S]*?<\/svg>/.exec(html)?.[0];
+    if (svg) sizes.push(Buffer.byteLength(svg));
+  }
+  sizes.sort((a, b) => a - b);
+  const middle = sizes[Math.floor(sizes.length / 2)];
+  return middle === undefined ? undefined : Number((middle / 1024).toFixed(1));
+}
+
 function table(rows: Measurement[]): string {
-  const head = ['size', 'scenario', 'wall s', 'pages', 'pages/s', 'peak MiB', 'out MiB', 'files', 'docs ms', 'pagefind ms', 'index KiB', 'GitHub requests'];
-  const body = rows.map((r) => [r.size, r.scenario, r.wallSeconds, r.pages, r.pagesPerSecond, r.peakRssMiB, r.outputMiB, r.outputFiles, r.docsMs ?? '', r.pagefindMs ?? '', r.indexKiB ?? '', r.githubRequests].map(String));
+  const head = ['size', 'scenario', 'wall s', 'pages', 'pages/s', 'peak MiB', 'out MiB', 'files', 'docs ms', 'graphs ms', 'graph SVG KiB', 'pagefind ms', 'index KiB', 'GitHub requests'];
+  const body = rows.map((r) =>
+    [r.size, r.scenario, r.wallSeconds, r.pages, r.pagesPerSecond, r.peakRssMiB, r.outputMiB, r.outputFiles, r.docsMs ?? '', r.graphsMs ?? '', r.graphSvgKiB ?? '', r.pagefindMs ?? '', r.indexKiB ?? '', r.githubRequests].map(String),
+  );
   return [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 

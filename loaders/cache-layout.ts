@@ -21,6 +21,8 @@ export function cacheLayout(cacheDir: string) {
     docsSites: join(root, 'docs'),
     /** Docs page HTML in digest-named files (kept out of the content store). */
     pageHtml: join(root, 'html'),
+    /** Relation-graph layouts by the shape they were computed for. */
+    graphLayouts: join(root, 'graph-layouts.json'),
     /** Last build's Pagefind index, reused when no page changed. */
     pagefind: join(root, 'pagefind'),
   };

@@ -8,9 +8,13 @@ import { configSchema, type LoadedConfig } from './config.ts';
 import { buildPortalDocs, type PortalDocs } from './docs/portal-docs.ts';
 import { writePageHtml } from './docs/page-html.ts';
 import { docsSiteSchema, storedDocsPageSchema } from './docs/schema.ts';
+import { relationTypeSchema } from './catalog/relations.ts';
+import { LayoutCache } from './graphs/layout-cache.ts';
+import { buildPortalGraphs, type StoredDrawing } from './graphs/portal-graphs.ts';
+import { graphDrawingSchema } from './graphs/subgraph.ts';
 import { countProblems, problemId, problemSchema, sortProblems, type Problem } from './problems.ts';
 
-export { docsSiteSchema, storedDocsPageSchema };
+export { docsSiteSchema, graphDrawingSchema, storedDocsPageSchema };
 
 /** What the `entities` collection holds per entry: the entity in Backstage's shape plus its source. */
 export const catalogNodeSchema = z.object({
@@ -29,7 +33,7 @@ export const catalogNodeSchema = z.object({
       links: z.array(z.looseObject({ url: z.string(), title: z.string().optional(), icon: z.string().optional(), type: z.string().optional() })).optional(),
     }),
     spec: z.record(z.string(), z.unknown()).optional(),
-    relations: z.array(z.object({ type: z.string(), targetRef: z.string() })),
+    relations: z.array(z.object({ type: relationTypeSchema, targetRef: z.string() })),
   }),
   source: z.object({
     repository: z.string(),
@@ -47,6 +51,7 @@ const optionsSchema = z.object({ loaded: z.object({ config: configSchema, file: 
 interface Portal {
   catalog: Catalog;
   docs: PortalDocs;
+  graphs: StoredDrawing[];
   problems: Problem[];
 }
 
@@ -63,7 +68,7 @@ async function syncStore(context: LoaderContext, entries: { id: string; data: Re
 }
 
 /** The portal's collections, each filled from the one crawl. */
-const COLLECTIONS = ['entities', 'problems', 'docsSites', 'docsPages'] as const;
+const COLLECTIONS = ['entities', 'problems', 'docsSites', 'docsPages', 'graphs'] as const;
 type CollectionName = (typeof COLLECTIONS)[number];
 
 /**
@@ -92,7 +97,12 @@ async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: Astro
     logger: logger.fork('playbill:sources'),
   });
   const docs = await buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir, logger: logger.fork('playbill:docs') });
-  return { catalog, docs, problems: sortProblems([...catalog.problems, ...docs.problems]) };
+  const layouts = new LayoutCache();
+  const layoutFile = cacheLayout(cacheDir).graphLayouts;
+  await layouts.load(layoutFile);
+  const graphs = buildPortalGraphs(catalog.nodes, { base: loaded.config.site.base, cache: layouts, logger: logger.fork('playbill:graphs') });
+  await layouts.save(layoutFile);
+  return { catalog, docs, graphs, problems: sortProblems([...catalog.problems, ...docs.problems]) };
 }
 
 /** The Astro content loaders of the whole portal: catalog, problems and docs. */
@@ -126,6 +136,14 @@ export function portalLoaders(loaded: LoadedConfig): Record<CollectionName, Load
       async load(context) {
         const { docs } = await portalFor('docsSites', context);
         await syncStore(context, docs.sites.map((site) => ({ id: site.entityRef, data: { ...site } })));
+      },
+    },
+    graphs: {
+      name: 'playbill:graphs',
+      schema: graphDrawingSchema,
+      async load(context) {
+        const { graphs } = await portalFor('graphs', context);
+        await syncStore(context, graphs.map(({ id, drawing }) => ({ id, data: { ...drawing } })));
       },
     },
     docsPages: {

@@ -1,7 +1,7 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'zod';
-import { portalLoaders, catalogNodeSchema, docsSiteSchema, storedDocsPageSchema } from '../loaders/portal-loader.ts';
+import { portalLoaders, catalogNodeSchema, docsSiteSchema, graphDrawingSchema, storedDocsPageSchema } from '../loaders/portal-loader.ts';
 import { loadConfig } from '../loaders/config.ts';
 import { problemSchema } from '../loaders/problems.ts';
 
@@ -12,6 +12,8 @@ export const collections = {
   problems: defineCollection({ loader: catalog.problems, schema: problemSchema }),
   docsSites: defineCollection({ loader: catalog.docsSites, schema: docsSiteSchema }),
   docsPages: defineCollection({ loader: catalog.docsPages, schema: storedDocsPageSchema }),
+  /** Relation graphs drawn at build time: neighbourhoods, system maps, team trees, the explorer. */
+  graphs: defineCollection({ loader: catalog.graphs, schema: graphDrawingSchema }),
   /** The portal's own guides: trusted Markdown and MDX kept in this repository. */
   guides: defineCollection({
     loader: glob({ pattern: '**/*.{md,mdx}', base: './content/_guides' }),

@@ -214,6 +214,62 @@ describe('Mermaid diagrams follow the colour scheme', () => {
   });
 });
 
+describe('relation graphs drawn at build time', () => {
+  /** For every box: does its widest line fit, and how well does its label stand out? */
+  const boxes = (page: Page) =>
+    page.locator('svg.relation-graph .g-node').evaluateAll((nodes) =>
+      nodes.map((node) => {
+        const rect = node.querySelector('rect');
+        const texts = [...node.querySelectorAll<SVGTextElement>('text')];
+        const label = node.querySelector('.g-label');
+        return {
+          fits: rect !== null && texts.every((t) => t.getBBox().width <= rect.getBBox().width - 8),
+          text: label ? getComputedStyle(label).fill : '',
+          fill: rect ? getComputedStyle(rect).fill : '',
+          summary: node.classList.contains('g-kind-summary'),
+          linked: node.tagName.toLowerCase() === 'a' ? node.getAttribute('href') : null,
+        };
+      }),
+    );
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`shows readable boxes whose labels fit, each linking to its entity, without JavaScript (${colorScheme})`, async () => {
+      const context = await browser.newContext({ colorScheme, javaScriptEnabled: false, serviceWorkers: 'block' });
+      const page = await context.newPage();
+      for (const path of ['catalog/default/component/payments-api/', 'catalog/default/system/payments/', 'catalog/default/group/engineering/']) {
+        await page.goto(new URL(path, server.url).href);
+        const found = await boxes(page);
+        expect(found.length, path).toBeGreaterThan(2);
+        for (const box of found) {
+          expect(box.fits, `${path}: a label overflows its box`).toBe(true);
+          expect(contrast(box.text, box.fill), `${path}: ${box.text} on ${box.fill}`).toBeGreaterThan(4.5);
+          if (!box.summary) expect(box.linked, path).toMatch(/^\/portal\/catalog\/[^/]+\/[^/]+\/[^/]+\/$/);
+        }
+      }
+      await page.screenshot({ path: join(built.dir, `graph-${colorScheme}.png`) });
+      await context.close();
+    });
+  }
+
+  it('lets the explorer filter by kind and owner, keeping the view in the URL', async () => {
+    const page = await openPage('catalog/graph/');
+    const status = page.locator('[data-graph-status]');
+    await expect.poll(() => status.textContent()).toMatch(/^(\d+) of \1 entities/);
+    const all = Number((await status.textContent())?.split(' ')[0]);
+    await page.locator('input[name="kind"][value="group"]').uncheck();
+    await expect.poll(() => page.locator('.g-node.g-kind-group:visible').count()).toBe(0);
+    expect(page.url()).not.toContain('kind=group');
+    await page.locator('select[name="owner"]').selectOption('group:default/payments-team');
+    await expect.poll(async () => Number((await status.textContent())?.split(' ')[0])).toBeLessThan(all);
+    expect(await page.locator('.g-node.g-kind-component:visible').count()).toBeGreaterThan(0);
+    for (const ref of await page.locator('.g-node:visible').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-owner')))) expect(ref).toBe('group:default/payments-team');
+    await page.reload();
+    expect(await page.locator('select[name="owner"]').inputValue()).toBe('group:default/payments-team');
+    expect(await page.locator('input[name="kind"][value="group"]').isChecked()).toBe(false);
+    await page.close();
+  });
+});
+
 describe('interface icons', () => {
   it('are inline SVG, never emoji that need a font the reader may lack', async () => {
     const page = await openPage('catalog/default/component/payments-api/');

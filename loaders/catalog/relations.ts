@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Relation types in their symmetric pairs, and which spec field of which kind emits them,
  * with the default kind Backstage assumes for short references in that field.
@@ -14,7 +16,9 @@ export const RELATION_PAIRS = [
   ['memberOf', 'hasMember'],
 ] as const;
 
-export type RelationType = (typeof RELATION_PAIRS)[number][number];
+/** Every relation type, as a schema: what `relations[].type` may hold. */
+export const relationTypeSchema = z.enum(RELATION_PAIRS.flat());
+export type RelationType = z.infer<typeof relationTypeSchema>;
 
 const INVERSE = new Map<string, RelationType>(
   RELATION_PAIRS.flatMap(([a, b]) => [

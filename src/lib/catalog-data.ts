@@ -1,6 +1,7 @@
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { problemId } from '../../loaders/problems.ts';
 import { humanizeEntityRef, parseEntityRef } from '../../loaders/catalog/refs.ts';
+import type { RelationType } from '../../loaders/catalog/relations.ts';
 
 export type CatalogNode = CollectionEntry<'entities'>['data'];
 export type Entity = CatalogNode['entity'];
@@ -78,7 +79,7 @@ export function specString(entity: Entity, field: string): string | undefined {
 }
 
 /** The refs of one relation type. */
-export function relationTargets(entity: Entity, type: string): string[] {
+export function relationTargets(entity: Entity, type: RelationType): string[] {
   return entity.relations.filter((r) => r.type === type).map((r) => r.targetRef);
 }
 
@@ -108,7 +109,7 @@ export interface CatalogRow {
 export function toRow(node: CatalogNode): CatalogRow {
   const { entity } = node;
   const ownerRef = relationTargets(entity, 'ownedBy')[0];
-  const systemRef = relationTargets(entity, 'partOf').find((r) => r.startsWith('system:'));
+  const systemRef = relationTargets(entity, 'partOf').find((r) => parseEntityRef(r).kind === 'system');
   const row: CatalogRow = {
     ref: node.ref,
     name: entity.metadata.name,
@@ -125,4 +126,15 @@ export function toRow(node: CatalogNode): CatalogRow {
   if (ownerRef) row.ownerRef = ownerRef;
   if (systemRef) row.systemRef = systemRef;
   return row;
+}
+
+let drawings: Promise<Map<string, CollectionEntry<'graphs'>['data']>> | undefined;
+
+/**
+ * A relation graph drawn at build time, when there is one: `neighbourhood:{ref}`,
+ * `system-map:{ref}`, `team-tree:{ref}` or `catalog`. Read once per build.
+ */
+export async function getDrawing(id: string) {
+  drawings ??= getCollection('graphs').then((entries) => new Map(entries.map((e) => [e.id, e.data])));
+  return (await drawings).get(id);
 }
