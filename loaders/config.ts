@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseYamlDocuments } from './catalog/parse.ts';
 import { githubSourceSchema } from './sources/github.ts';
+import { DEFAULT_SCORECARD } from './scorecards/default-scorecard.ts';
+import { resolveScorecard, scorecardSchema, type Scorecard, type ScorecardInput } from './scorecards/schema.ts';
 
 /** A folder of repositories on disk. */
 const localSourceSchema = z.strictObject({
@@ -35,6 +37,11 @@ export const configSchema = z.strictObject({
   sources: z
     .array(z.union([z.strictObject({ local: localSourceSchema }), z.strictObject({ github: githubSourceSchema })]))
     .min(1, 'list at least one source'),
+  /**
+   * Scorecards: a list, or the path of a YAML file holding one (relative to this file).
+   * Without it the default scorecard applies (see the README).
+   */
+  scorecards: z.union([z.string().min(1), z.array(scorecardSchema).min(1)]).optional(),
   catalog: z
     .strictObject({
       /** Kinds accepted beyond Backstage's built-ins; rendered with a generic page. */
@@ -68,33 +75,56 @@ export interface LoadedConfig {
   config: PlaybillConfig;
   file: string;
   root: string;
+  /** The scorecards in force: the config's (inline or from its file), else the default one. */
+  scorecards: Scorecard[];
 }
 
 /**
- * Reads `playbill.config.yaml` (or `PLAYBILL_CONFIG`), validates it, and throws a ConfigError
- * listing every problem with its line.
+ * Parses YAML text and validates it with a schema. Returns the data, or one line per problem:
+ * every YAML error, every schema issue (one per unknown key), each with file, line and column.
+ */
+function parseYamlWith<T extends z.ZodType>(text: string, file: string, schema: T, prepare: (value: unknown) => unknown = (v) => v): { data: z.infer<T> } | { problems: string[] } {
+  const parsed = parseYamlDocuments(text);
+  if (parsed.errors.length > 0) return { problems: parsed.errors.map((e) => `  ${file}:${e.line}:${e.column}: ${e.message}`) };
+  const doc = parsed.documents[0];
+  const result = schema.safeParse(prepare(doc?.value ?? {}));
+  if (result.success) return { data: result.data };
+  return {
+    problems: result.error.issues.flatMap((issue) => {
+      const base = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+      const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...base, key]) : [base];
+      return paths.map((path) => {
+        const at = doc ? doc.locate(path) : { line: 1, column: 1 };
+        const message = issue.code === 'unrecognized_keys' ? `unknown key; check its spelling and place` : issue.message;
+        return `  ${file}:${at.line}:${at.column} ${path.join('.') || '(root)'}: ${message}`;
+      });
+    }),
+  };
+}
+
+function readText(path: string, shown: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`${what} ${shown} not found; ${what === 'Config file' ? 'create it or set PLAYBILL_CONFIG to its path' : 'fix the path in scorecards:'}`);
+  }
+}
+
+/**
+ * Reads `playbill.config.yaml` (or `PLAYBILL_CONFIG`) and the scorecards file it may name,
+ * validates them, and throws a ConfigError listing every problem with its line.
  */
 export function loadConfig(file = process.env.PLAYBILL_CONFIG ?? 'playbill.config.yaml', cwd = process.cwd()): LoadedConfig {
   const path = resolve(cwd, file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new ConfigError(`Config file ${file} not found; create it or set PLAYBILL_CONFIG to its path`);
-  }
-  const parsed = parseYamlDocuments(text);
-  const first = parsed.errors[0];
-  if (first) throw new ConfigError(`${file}:${first.line}:${first.column}: ${first.message}`);
-  const doc = parsed.documents[0];
-  const result = configSchema.safeParse(withEnvironment(doc?.value ?? {}));
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const base = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-      const path = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...base, issue.keys[0]] : base;
-      const at = doc ? doc.locate(path) : { line: 1, column: 1 };
-      return `  ${file}:${at.line}:${at.column} ${path.join('.') || '(root)'}: ${issue.message}`;
-    });
-    throw new ConfigError(`Invalid config ${file}:\n${lines.join('\n')}`);
-  }
-  return { config: result.data, file: path, root: dirname(path) };
+  const result = parseYamlWith(readText(path, file, 'Config file'), file, configSchema, withEnvironment);
+  if ('problems' in result) throw new ConfigError(`Invalid config ${file}:\n${result.problems.join('\n')}`);
+  const config = result.data;
+  let scorecards: ScorecardInput[] | undefined;
+  if (typeof config.scorecards === 'string') {
+    const cardsFile = resolve(dirname(path), config.scorecards);
+    const cards = parseYamlWith(readText(cardsFile, config.scorecards, 'Scorecards file'), config.scorecards, z.array(scorecardSchema));
+    if ('problems' in cards) throw new ConfigError(`Invalid scorecards ${config.scorecards}:\n${cards.problems.join('\n')}`);
+    scorecards = cards.data;
+  } else scorecards = config.scorecards;
+  return { config, file: path, root: dirname(path), scorecards: (scorecards ?? [DEFAULT_SCORECARD]).map(resolveScorecard) };
 }

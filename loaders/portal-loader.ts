@@ -12,9 +12,11 @@ import { relationTypeSchema } from './catalog/relations.ts';
 import { LayoutCache } from './graphs/layout-cache.ts';
 import { buildPortalGraphs, type StoredDrawing } from './graphs/portal-graphs.ts';
 import { graphDrawingSchema } from './graphs/subgraph.ts';
+import { buildPortalScorecards } from './scorecards/portal-scorecards.ts';
+import { entityScoreSchema, type EntityScore } from './scorecards/schema.ts';
 import { countProblems, problemId, problemSchema, sortProblems, type Problem } from './problems.ts';
 
-export { docsSiteSchema, graphDrawingSchema, storedDocsPageSchema };
+export { docsSiteSchema, entityScoreSchema, graphDrawingSchema, storedDocsPageSchema };
 
 /** What the `entities` collection holds per entry: the entity in Backstage's shape plus its source. */
 export const catalogNodeSchema = z.object({
@@ -52,6 +54,7 @@ interface Portal {
   catalog: Catalog;
   docs: PortalDocs;
   graphs: StoredDrawing[];
+  scores: EntityScore[];
   problems: Problem[];
 }
 
@@ -68,7 +71,7 @@ async function syncStore(context: LoaderContext, entries: { id: string; data: Re
 }
 
 /** The portal's collections, each filled from the one crawl. */
-const COLLECTIONS = ['entities', 'problems', 'docsSites', 'docsPages', 'graphs'] as const;
+const COLLECTIONS = ['entities', 'problems', 'docsSites', 'docsPages', 'graphs', 'scorecards'] as const;
 type CollectionName = (typeof COLLECTIONS)[number];
 
 /**
@@ -102,7 +105,8 @@ async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: Astro
   await layouts.load(layoutFile);
   const graphs = buildPortalGraphs(catalog.nodes, { base: loaded.config.site.base, cache: layouts, logger: logger.fork('playbill:graphs') });
   await layouts.save(layoutFile);
-  return { catalog, docs, graphs, problems: sortProblems([...catalog.problems, ...docs.problems]) };
+  const scores = await buildPortalScorecards(catalog, docs.pages, loaded.scorecards, { previousFile: cacheLayout(cacheDir).scorecardLevels, logger: logger.fork('playbill:scorecards') });
+  return { catalog, docs, graphs, scores, problems: sortProblems([...catalog.problems, ...docs.problems]) };
 }
 
 /** The Astro content loaders of the whole portal: catalog, problems and docs. */
@@ -144,6 +148,14 @@ export function portalLoaders(loaded: LoadedConfig): Record<CollectionName, Load
       async load(context) {
         const { graphs } = await portalFor('graphs', context);
         await syncStore(context, graphs.map(({ id, drawing }) => ({ id, data: { ...drawing } })));
+      },
+    },
+    scorecards: {
+      name: 'playbill:scorecards',
+      schema: entityScoreSchema,
+      async load(context) {
+        const { scores } = await portalFor('scorecards', context);
+        await syncStore(context, scores.map((score) => ({ id: `${score.scorecard} ${score.entityRef}`, data: { ...score } })));
       },
     },
     docsPages: {

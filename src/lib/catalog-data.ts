@@ -43,6 +43,18 @@ export async function docsFor(node: CatalogNode): Promise<{ url: string; title: 
   }
 }
 
+let lastChanged: Promise<Map<string, string>> | undefined;
+
+/** When each entity's docs last changed: the newest date of its pages, by entity ref. */
+export function getDocsLastChanged() {
+  lastChanged ??= getCollection('docsPages').then((pages) => {
+    const newest = new Map<string, string>();
+    for (const { data } of pages) if (data.lastModified && data.lastModified > (newest.get(data.entityRef) ?? '')) newest.set(data.entityRef, data.lastModified);
+    return newest;
+  });
+  return lastChanged;
+}
+
 let topTags: Promise<Set<string>> | undefined;
 
 /**

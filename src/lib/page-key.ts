@@ -10,5 +10,7 @@ const siteDigest = createHash('sha256').update(JSON.stringify(site)).digest('hex
  * unchanged, so a part left out here would leave stale pages: list the page's whole input.
  */
 export function pageKey(...inputs: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify([siteDigest, inputs])).digest('hex');
+  // Maps and Sets are data too: JSON.stringify alone would write them as {}.
+  const replacer = (_key: string, value: unknown) => (value instanceof Map || value instanceof Set ? [...value] : value);
+  return createHash('sha256').update(JSON.stringify([siteDigest, inputs], replacer)).digest('hex');
 }

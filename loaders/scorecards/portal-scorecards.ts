@@ -1,0 +1,94 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { Catalog } from '../catalog/build-catalog.ts';
+import { annotationOf } from '../catalog/graph.ts';
+import { parseEntityRef, stringifyEntityRef } from '../catalog/refs.ts';
+import type { DocsPage } from '../docs/entity-docs.ts';
+import type { Logger } from '../logger.ts';
+import type { Repository } from '../sources/source.ts';
+import { evaluateScorecards, type PreviousScore } from './evaluate.ts';
+import type { EntityScore, Scorecard } from './schema.ts';
+
+/** Folders the crawl facts look into, besides the root. */
+const FACT_FOLDERS = ['', '.github', 'docs', '.github/workflows'];
+
+/** The files of a repository that crawl facts are about (CODEOWNERS, README, workflows…). */
+async function factFiles(repo: Repository): Promise<Set<string>> {
+  const files = new Set<string>();
+  for (const folder of FACT_FOLDERS) {
+    for (const entry of (await repo.listDirectory(folder)) ?? []) if (!entry.endsWith('/')) files.add(folder === '' ? entry : `${folder}/${entry}`);
+  }
+  return files;
+}
+
+const previousSchema = z.object({ version: z.literal(2), results: z.record(z.string(), z.object({ level: z.string().nullable(), failing: z.array(z.string()) })) });
+
+/** Last build's results, by `scorecard entityRef`; empty when there is no readable file (first build). */
+async function readPrevious(file: string): Promise<Map<string, PreviousScore>> {
+  try {
+    const parsed = previousSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    return new Map(parsed.success ? Object.entries(parsed.data.results) : []);
+  } catch {
+    return new Map();
+  }
+}
+
+/** The ref `backstage.io/techdocs-entity` names, with Component and the entity's namespace as defaults. */
+function borrowedRef(value: string, namespace: string): string {
+  try {
+    return stringifyEntityRef(parseEntityRef(value, { defaultKind: 'Component', defaultNamespace: namespace }));
+  } catch {
+    return value;
+  }
+}
+
+/** Options of {@link buildPortalScorecards}. */
+export interface PortalScorecardsOptions {
+  /** Where last build's levels are kept (in the build cache); without it there are no trends. */
+  previousFile?: string;
+  logger?: Logger;
+  now?: Date;
+}
+
+/**
+ * Evaluates every scorecard on every entity it applies to, from the entity, its docs and
+ * its repository's files, and keeps this build's levels for the next build's trends.
+ */
+export async function buildPortalScorecards(catalog: Catalog, pages: readonly DocsPage[], cards: readonly Scorecard[], options: PortalScorecardsOptions = {}): Promise<EntityScore[]> {
+  const started = Date.now();
+  const byRef = new Map(catalog.nodes.map((n) => [n.ref, n]));
+  const newest = new Map<string, string>();
+  for (const page of pages) {
+    const known = newest.get(page.entityRef);
+    if (known === undefined || (page.lastModified ?? '') > known) newest.set(page.entityRef, page.lastModified ?? '');
+  }
+  const files = new Map<string, Set<string>>();
+  for (const repo of catalog.repositories) files.set(repo.name, await factFiles(repo));
+  const previous = options.previousFile ? await readPrevious(options.previousFile) : new Map<string, PreviousScore>();
+  const now = options.now ?? new Date();
+  const scores = evaluateScorecards(catalog.nodes, cards, {
+    previous,
+    contextFor: (node) => {
+      // Docs borrowed from another entity (backstage.io/techdocs-entity) count as its docs.
+      const borrowed = annotationOf(node.entity, 'backstage.io/techdocs-entity');
+      const docsRef = newest.has(node.ref) || !borrowed ? node.ref : borrowedRef(borrowed, node.entity.metadata.namespace);
+      const docsChanged = newest.get(docsRef);
+      return {
+        byRef,
+        docs: docsChanged === undefined ? undefined : docsChanged ? { lastModified: docsChanged } : {},
+        files: files.get(node.source.repository),
+        now,
+      };
+    },
+  });
+  if (options.previousFile) {
+    await mkdir(dirname(options.previousFile), { recursive: true });
+    const temporary = `${options.previousFile}.${process.pid}.tmp`;
+    const results = scores.map((s) => [`${s.scorecard} ${s.entityRef}`, { level: s.level, failing: s.checks.filter((c) => c.result === 'fail').map((c) => c.id) }]);
+    await writeFile(temporary, JSON.stringify({ version: 2, results: Object.fromEntries(results) }));
+    await rename(temporary, options.previousFile);
+  }
+  options.logger?.info(`${scores.length} results on ${cards.length} scorecard${cards.length === 1 ? '' : 's'} in ${Date.now() - started} ms`);
+  return scores;
+}

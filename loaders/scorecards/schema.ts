@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { FACT_NAMES } from './facts.ts';
+
+/**
+ * Scorecards as config: the shapes of `scorecards:` in playbill.config.yaml (or the file it
+ * names), and of the results the build writes. Checks take the shape of Backstage Tech
+ * Insights' json-rules-engine checks, so an existing check pastes in unchanged.
+ */
+
+/** json-rules-engine's built-in operators. */
+export const operatorSchema = z.enum(['equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'in', 'notIn', 'contains', 'doesNotContain']);
+export type Operator = z.infer<typeof operatorSchema>;
+
+/** One comparison of a fact with a value. */
+export const factConditionSchema = z.strictObject({
+  /** A fact's name; see the README for the list. */
+  fact: z.string(),
+  operator: operatorSchema,
+  value: z.unknown(),
+  /** A JSONPath into the fact's value, e.g. `$.type` or `$['pagerduty.com/service-id']`. */
+  path: z.string().regex(/^\$/, 'must start with $, e.g. $.name').optional(),
+  /** Accepted for pasted rules; not used. */
+  params: z.unknown().optional(),
+  priority: z.number().optional(),
+  name: z.string().optional(),
+});
+
+/** `all`, `any` or `not` over conditions, nested as deep as needed. */
+export type Condition = z.infer<typeof factConditionSchema> | { all: Condition[] } | { any: Condition[] } | { not: Condition };
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([factConditionSchema, z.strictObject({ all: z.array(conditionSchema) }), z.strictObject({ any: z.array(conditionSchema) }), z.strictObject({ not: conditionSchema })]),
+);
+
+/** A level of a scorecard, lowest first. */
+export const levelSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+  title: z.string().min(1),
+  /** CSS colour of its badge. */
+  colour: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, 'a hex colour such as #cd7f32').optional(),
+});
+export type Level = z.infer<typeof levelSchema>;
+
+/** The levels a scorecard has when it names none. */
+export const DEFAULT_LEVELS: Level[] = [
+  { id: 'bronze', title: 'Bronze', colour: '#a0672d' },
+  { id: 'silver', title: 'Silver', colour: '#687785' },
+  { id: 'gold', title: 'Gold', colour: '#a67c00' },
+];
+
+/** Which entities a scorecard applies to; the same shape as a template's `catalogFilter`. Every key given must match. */
+export const entityFilterSchema = z.strictObject({
+  kind: z.union([z.string(), z.array(z.string())]).optional(),
+  type: z.union([z.string(), z.array(z.string())]).optional(),
+  lifecycle: z.union([z.string(), z.array(z.string())]).optional(),
+  system: z.union([z.string(), z.array(z.string())]).optional(),
+  /** The entity has at least one of these tags. */
+  tags: z.union([z.string(), z.array(z.string())]).optional(),
+});
+export type EntityFilter = z.infer<typeof entityFilterSchema>;
+
+/** One check: our keys, or a Tech Insights check pasted as it is (`name`, `rule.conditions`). */
+export const checkSchema = z
+  .looseObject({
+    id: z.string().min(1),
+    title: z.string().min(1).optional(),
+    /** Tech Insights' title. */
+    name: z.string().min(1).optional(),
+    description: z.string().optional(),
+    /** The level this check belongs to; default the scorecard's lowest. */
+    level: z.string().optional(),
+    /** What to do when it fails. */
+    fix: z.string().optional(),
+    conditions: conditionSchema.optional(),
+    /** Tech Insights' form: `rule: { conditions }`. */
+    rule: z.looseObject({ conditions: conditionSchema }).optional(),
+  })
+  .refine((c) => c.conditions !== undefined || c.rule !== undefined, 'needs conditions (or rule.conditions, as in Tech Insights)');
+export type CheckInput = z.infer<typeof checkSchema>;
+
+/** One scorecard as written in the config. */
+export const scorecardSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    title: z.string().min(1),
+    description: z.string().optional(),
+    filter: entityFilterSchema.default({}),
+    levels: z.array(levelSchema).min(1).default(DEFAULT_LEVELS),
+    checks: z.array(checkSchema).min(1),
+  })
+  .superRefine((card, ctx) => {
+    const levels = new Set(card.levels.map((l) => l.id));
+    card.checks.forEach((check, i) => {
+      const where = `scorecard "${card.id}", check "${check.id}"`;
+      if (check.level !== undefined && !levels.has(check.level)) {
+        ctx.addIssue({ code: 'custom', path: ['checks', i, 'level'], message: `${where}: level "${check.level}" is not one of this scorecard's levels (${[...levels].join(', ')})` });
+      }
+      for (const fact of factsOf(check.conditions ?? check.rule?.conditions)) {
+        if (!FACT_NAMES.has(fact)) ctx.addIssue({ code: 'custom', path: ['checks', i], message: `${where}: unknown fact "${fact}"; known facts: ${[...FACT_NAMES].sort().join(', ')}` });
+      }
+    });
+  });
+export type ScorecardInput = z.infer<typeof scorecardSchema>;
+
+/** Every fact a condition names. */
+export function factsOf(condition: Condition | undefined): string[] {
+  if (condition === undefined) return [];
+  if ('all' in condition) return condition.all.flatMap(factsOf);
+  if ('any' in condition) return condition.any.flatMap(factsOf);
+  if ('not' in condition) return factsOf(condition.not);
+  return [condition.fact];
+}
+
+/** A check ready to evaluate: title, level and conditions resolved. */
+export interface Check {
+  id: string;
+  title: string;
+  level: string;
+  fix?: string;
+  conditions: Condition;
+}
+
+/** A scorecard ready to evaluate. */
+export interface Scorecard {
+  id: string;
+  title: string;
+  description?: string;
+  filter: EntityFilter;
+  levels: Level[];
+  checks: Check[];
+}
+
+/** Resolves what a written scorecard leaves implicit. */
+export function resolveScorecard(input: ScorecardInput): Scorecard {
+  const lowest = input.levels[0]?.id ?? 'bronze';
+  return {
+    id: input.id,
+    title: input.title,
+    ...(input.description ? { description: input.description } : {}),
+    filter: input.filter,
+    levels: input.levels,
+    checks: input.checks.map((c) => ({
+      id: c.id,
+      title: c.title ?? c.name ?? c.id,
+      level: c.level ?? lowest,
+      ...(c.fix ?? c.description ? { fix: c.fix ?? c.description } : {}),
+      conditions: c.conditions ?? c.rule?.conditions ?? { all: [] },
+    })),
+  };
+}
+
+/** pass, fail, or unknown when a fact it needs could not be provided. */
+export const resultSchema = z.enum(['pass', 'fail', 'unknown']);
+export type CheckResult = z.infer<typeof resultSchema>;
+
+/** One entity's result on one scorecard, as `/api/scorecards.json` lists it (plus what pages show). */
+export const entityScoreSchema = z.object({
+  entityRef: z.string(),
+  scorecard: z.string(),
+  /** The highest level reached, or null. */
+  level: z.string().nullable(),
+  /** The level reached in the previous build, when it had this entity and scorecard. */
+  previousLevel: z.string().nullable().optional(),
+  /** The checks it failed in the previous build, when it was there. */
+  previousFailing: z.array(z.string()).optional(),
+  checks: z.array(z.object({ id: z.string(), level: z.string(), result: resultSchema })),
+});
+export type EntityScore = z.infer<typeof entityScoreSchema>;
