@@ -41,7 +41,9 @@ export const configSchema = z.strictObject({
    * Scorecards: a list, or the path of a YAML file holding one (relative to this file).
    * Without it the default scorecard applies (see the README).
    */
-  scorecards: z.union([z.string().min(1), z.array(scorecardSchema).min(1)]).optional(),
+  // A list is validated on its own below, so that each problem names its scorecard and check
+  // (inside a union, Zod would only say "invalid input").
+  scorecards: z.union([z.string().min(1), z.array(z.unknown()).min(1)]).optional(),
   catalog: z
     .strictObject({
       /** Kinds accepted beyond Backstage's built-ins; rendered with a generic page. */
@@ -120,11 +122,15 @@ export function loadConfig(file = process.env.PLAYBILL_CONFIG ?? 'playbill.confi
   if ('problems' in result) throw new ConfigError(`Invalid config ${file}:\n${result.problems.join('\n')}`);
   const config = result.data;
   let scorecards: ScorecardInput[] | undefined;
-  if (typeof config.scorecards === 'string') {
+  if (Array.isArray(config.scorecards)) {
+    const cards = parseYamlWith(readText(path, file, 'Config file'), file, z.looseObject({ scorecards: z.array(scorecardSchema) }));
+    if ('problems' in cards) throw new ConfigError(`Invalid config ${file}:\n${cards.problems.join('\n')}`);
+    scorecards = cards.data.scorecards;
+  } else if (typeof config.scorecards === 'string') {
     const cardsFile = resolve(dirname(path), config.scorecards);
     const cards = parseYamlWith(readText(cardsFile, config.scorecards, 'Scorecards file'), config.scorecards, z.array(scorecardSchema));
     if ('problems' in cards) throw new ConfigError(`Invalid scorecards ${config.scorecards}:\n${cards.problems.join('\n')}`);
     scorecards = cards.data;
-  } else scorecards = config.scorecards;
+  }
   return { config, file: path, root: dirname(path), scorecards: (scorecards ?? [DEFAULT_SCORECARD]).map(resolveScorecard) };
 }

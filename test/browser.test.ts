@@ -270,6 +270,40 @@ describe('relation graphs drawn at build time', () => {
   });
 });
 
+describe('scorecards overview', () => {
+  it('sorts teams by a column and filters them by name', async () => {
+    const page = await openPage('scorecards/');
+    const teams = () => page.locator('#scorecard-matrix tbody tr:visible th[scope="row"]').allTextContents();
+    const before = await teams();
+    expect(before.length).toBeGreaterThan(2);
+    // Failing checks, fewest first, then most first.
+    const header = page.locator('#scorecard-matrix thead th').nth(2);
+    await header.locator('button').click();
+    expect(await header.getAttribute('aria-sort')).toBe('ascending');
+    const failing = async () => (await page.locator('#scorecard-matrix tbody tr td:nth-child(3)').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value')))));
+    const ascending = await failing();
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+    await header.locator('button').click();
+    const descending = await failing();
+    expect(descending).toEqual([...ascending].reverse());
+    await page.locator('#team-filter').fill('pay');
+    await expect.poll(teams).toEqual(['Payments']);
+    expect(await page.locator('#team-count').textContent()).toBe(`1 of ${before.length} teams`);
+    await page.close();
+  });
+
+  it('shows an entity its level and every check, with the fix for each failure', async () => {
+    const page = await openPage('catalog/default/component/data-pipeline/');
+    const card = page.locator('section.scorecard');
+    expect(await card.locator('.badge.level').textContent()).toBe('No level');
+    const failed = card.locator('li:has(.check-fail)');
+    expect(await failed.first().textContent()).toContain('Has a description');
+    expect(await failed.first().locator('.fix').textContent()).toContain('Add metadata.description');
+    expect(await card.locator('.check-unknown').count()).toBeGreaterThan(0);
+    await page.close();
+  });
+});
+
 describe('interface icons', () => {
   it('are inline SVG, never emoji that need a font the reader may lack', async () => {
     const page = await openPage('catalog/default/component/payments-api/');

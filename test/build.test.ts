@@ -69,6 +69,34 @@ describe('astro build of the fixture portal', () => {
     expect(byRef.get('environment:default/production')?.spec).toEqual({ region: 'eu-west-1' });
   });
 
+  it('writes scorecards.json in the documented shape, levels lowest first', async () => {
+    const check = z.object({ id: z.string(), level: z.string(), result: z.enum(['pass', 'fail', 'unknown']) }).strict();
+    const body = z
+      .object({
+        levels: z.array(z.object({ id: z.string(), title: z.string() }).strict()),
+        scorecards: z.array(z.object({ id: z.string(), title: z.string() }).strict()),
+        entities: z.array(z.object({ entityRef: z.string(), scorecard: z.string(), level: z.string().nullable(), checks: z.array(check) }).strict()),
+      })
+      .strict()
+      .parse(JSON.parse(await page('api/scorecards.json')));
+    expect(body.levels.map((l) => l.id)).toEqual(['bronze', 'silver', 'gold']);
+    expect(body.scorecards).toEqual([{ id: 'default', title: 'Service health' }]);
+    const web = body.entities.find((e) => e.entityRef === 'component:default/web');
+    expect(web?.checks.find((c) => c.id === 'group-owner')?.result).toBe('pass');
+    // Only components and APIs fall under the default scorecard.
+    expect(body.entities.every((e) => /^(component|api):/.test(e.entityRef))).toBe(true);
+    const csv = await page('scorecards/overview.csv');
+    expect(csv.split('\r\n')[0]).toBe('team,scorecard,entities,no level,bronze,silver,gold,failing checks');
+  });
+
+  it('draws each entity\'s relation graph into its page, with the relations as a list', async () => {
+    const html = await page('catalog/default/component/web/index.html');
+    const svg = /<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="relation-graph"[\s\S]*?<\/svg>/.exec(html)?.[0] ?? '';
+    expect(svg).toContain('href="/catalog/default/group/team/"');
+    expect(Buffer.byteLength(svg)).toBeLessThan(30 * 1024);
+    expect(html).toContain('The same relations as a list');
+  });
+
   it('writes problems.json with places for every problem', async () => {
     const problems = z.array(problemSchema).parse(JSON.parse(await page('api/catalog/problems.json')));
     expect(problems.length).toBeGreaterThan(10);

@@ -154,47 +154,51 @@ export function entityNeighbourhood(index: CatalogIndex, ref: string, options: N
   };
 }
 
-/** Everything whose `partOf` chain reaches `ref` (a system's parts; a domain's systems and theirs). */
-function partsOf(index: CatalogIndex, ref: string): string[] {
-  const found: string[] = [];
-  const queue = [ref];
-  const seen = new Set(queue);
-  while (queue.length > 0) {
-    const current = queue.shift() ?? '';
-    for (const relation of index.get(current)?.entity.relations ?? []) {
-      if (relation.type !== 'hasPart' || seen.has(relation.targetRef)) continue;
-      seen.add(relation.targetRef);
-      found.push(relation.targetRef);
-      queue.push(relation.targetRef);
-    }
-  }
-  return found;
-}
-
 /**
- * A system's or domain's map: its parts (components, APIs, resources, sub-systems) and what
- * they use outside it, drawn as external boxes.
+ * A system's or domain's map: its direct parts (a system's components, APIs and resources; a
+ * domain's systems and sub-domains) and what they use outside it, drawn as external boxes.
+ * Past `maxNodes`, the parts of each kind beyond a share are summarised as one box.
  */
 export function systemMap(index: CatalogIndex, ref: string, options: { maxNodes?: number } = {}): (Subgraph & { summarised: number }) | undefined {
-  const parts = partsOf(index, ref);
+  const maxNodes = options.maxNodes ?? 60;
+  const parts = [...new Set((index.get(ref)?.entity.relations ?? []).filter((r) => r.type === 'hasPart').map((r) => r.targetRef))].sort();
   if (parts.length === 0) return undefined;
-  const inside = new Set([ref, ...parts]);
+  const byKind = new Map<string, string[]>();
+  for (const part of parts) byKind.set(kindOf(part), [...(byKind.get(kindOf(part)) ?? []), part]);
+  const perKind = Math.max(3, Math.floor((maxNodes - 1) / byKind.size));
+  const summaries: { node: GraphNode; edge: GraphEdge }[] = [];
+  let summarised = 0;
+  const shownParts: string[] = [];
+  for (const [kind, refs] of [...byKind].sort(([a], [b]) => a.localeCompare(b))) {
+    const shown = refs.length > perKind ? refs.slice(0, perKind - 1) : refs;
+    shownParts.push(...shown);
+    const rest = refs.length - shown.length;
+    if (rest === 0) continue;
+    summarised += rest;
+    const id = `summary:hasPart ${kind}`;
+    summaries.push({ node: { id, kind: 'summary', label: `+${rest} ${plural(kind, rest)}`, caption: 'not drawn', focus: false }, edge: { from: ref, to: id, relation: 'hasPart', label: 'has part' } });
+  }
+  const inside = new Set([ref, ...shownParts]);
   const outside = new Set<string>();
-  for (const part of parts) {
+  for (const part of shownParts) {
     for (const relation of index.get(part)?.entity.relations ?? []) {
       if (['consumesApi', 'providesApi', 'dependsOn', 'apiProvidedBy'].includes(relation.type) && !inside.has(relation.targetRef)) outside.add(relation.targetRef);
     }
   }
-  const maxNodes = options.maxNodes ?? 80;
   const externals = [...outside].sort();
-  const room = Math.max(0, maxNodes - inside.size);
-  const shownExternal = externals.slice(0, room);
+  const shownExternal = externals.slice(0, Math.max(0, maxNodes - inside.size - summaries.length));
+  summarised += externals.length - shownExternal.length;
   const all = new Set([...inside, ...shownExternal]);
   const nodes = [...all].sort().map((r) => {
     const node = nodeFor(index, r, r === ref);
     return inside.has(r) ? node : { ...node, caption: `${node.caption} · outside` };
   });
-  return { title: `Map of ${nodeFor(index, ref).label}`, nodes, edges: edgesAmong(index, all), summarised: externals.length - shownExternal.length };
+  return {
+    title: `Map of ${nodeFor(index, ref).label}`,
+    nodes: [...nodes, ...summaries.map((s) => s.node)],
+    edges: [...edgesAmong(index, all), ...summaries.map((s) => s.edge)],
+    summarised,
+  };
 }
 
 /**

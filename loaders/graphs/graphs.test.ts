@@ -67,6 +67,15 @@ describe('relation graph extraction', () => {
     expect(graph.summarised).toBe(25);
   });
 
+  it('keeps a large system or domain map bounded, summarising the parts past it', async () => {
+    const many = Array.from({ length: 120 }, (_, i) => doc('System', `sys-${String(i).padStart(3, '0')}`, '  owner: team-a\n  domain: big'));
+    const index = await catalogOf([doc('Domain', 'big', '  owner: team-a'), doc('Group', 'team-a', '  type: team\n  children: []'), ...many].join('\n'));
+    const map = systemMap(index, 'domain:default/big', { maxNodes: 30 });
+    expect(map?.nodes.length).toBeLessThanOrEqual(31);
+    expect(map?.nodes.at(-1)).toMatchObject({ kind: 'summary', label: '+92 systems' });
+    expect(map?.summarised).toBe(92);
+  });
+
   it('maps a system with what its parts use outside it, and a team tree with counts', async () => {
     const index = await catalogOf(small);
     const map = systemMap(index, 'system:default/shop');

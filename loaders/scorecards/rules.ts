@@ -1,4 +1,4 @@
-import type { CheckResult, Condition, Operator } from './schema.ts';
+import { operatorSchema, type CheckResult, type Condition, type Operator } from './schema.ts';
 
 /**
  * json-rules-engine's conditions, evaluated in three values: a condition on a fact nobody
@@ -61,6 +61,9 @@ export function evaluateCondition(condition: Condition, facts: Readonly<Record<s
     return result === 'pass' ? 'fail' : result === 'fail' ? 'pass' : 'unknown';
   }
   if (!Object.hasOwn(facts, condition.fact) || facts[condition.fact] === undefined) return 'unknown';
+  const operator = operatorSchema.safeParse(condition.operator);
+  // The config is validated before any rule runs; an unknown operator cannot reach here.
+  if (!operator.success) return 'unknown';
   const value = condition.path === undefined ? facts[condition.fact] : readPath(facts[condition.fact], condition.path);
-  return compare(condition.operator, value, condition.value) ? 'pass' : 'fail';
+  return compare(operator.data, value, condition.value) ? 'pass' : 'fail';
 }

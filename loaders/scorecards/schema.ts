@@ -15,7 +15,8 @@ export type Operator = z.infer<typeof operatorSchema>;
 export const factConditionSchema = z.strictObject({
   /** A fact's name; see the README for the list. */
   fact: z.string(),
-  operator: operatorSchema,
+  /** One of json-rules-engine's operators; checked with the scorecard, so the error names it. */
+  operator: z.string(),
   value: z.unknown(),
   /** A JSONPath into the fact's value, e.g. `$.type` or `$['pagerduty.com/service-id']`. */
   path: z.string().regex(/^\$/, 'must start with $, e.g. $.name').optional(),
@@ -27,9 +28,23 @@ export const factConditionSchema = z.strictObject({
 
 /** `all`, `any` or `not` over conditions, nested as deep as needed. */
 export type Condition = z.infer<typeof factConditionSchema> | { all: Condition[] } | { any: Condition[] } | { not: Condition };
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([factConditionSchema, z.strictObject({ all: z.array(conditionSchema) }), z.strictObject({ any: z.array(conditionSchema) }), z.strictObject({ not: conditionSchema })]),
-);
+
+const allSchema = z.strictObject({ all: z.array(z.lazy(() => conditionSchema)) });
+const anySchema = z.strictObject({ any: z.array(z.lazy(() => conditionSchema)) });
+const notSchema = z.strictObject({ not: z.lazy(() => conditionSchema) });
+
+/**
+ * A condition, told apart by its keys (`all`, `any`, `not`, else `fact`), so that a mistake
+ * is reported against the form it was meant to be, not as "invalid input".
+ */
+export const conditionSchema: z.ZodType<Condition> = z.unknown().transform((value, ctx): Condition => {
+  const has = (key: string) => value !== null && typeof value === 'object' && key in value;
+  const schema = has('all') ? allSchema : has('any') ? anySchema : has('not') ? notSchema : factConditionSchema;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
 
 /** A level of a scorecard, lowest first. */
 export const levelSchema = z.strictObject({
@@ -94,20 +109,21 @@ export const scorecardSchema = z
       if (check.level !== undefined && !levels.has(check.level)) {
         ctx.addIssue({ code: 'custom', path: ['checks', i, 'level'], message: `${where}: level "${check.level}" is not one of this scorecard's levels (${[...levels].join(', ')})` });
       }
-      for (const fact of factsOf(check.conditions ?? check.rule?.conditions)) {
+      for (const { fact, operator } of comparisonsOf(check.conditions ?? check.rule?.conditions)) {
         if (!FACT_NAMES.has(fact)) ctx.addIssue({ code: 'custom', path: ['checks', i], message: `${where}: unknown fact "${fact}"; known facts: ${[...FACT_NAMES].sort().join(', ')}` });
+        if (!operatorSchema.safeParse(operator).success) ctx.addIssue({ code: 'custom', path: ['checks', i], message: `${where}: unknown operator "${operator}"; use one of ${operatorSchema.options.join(', ')}` });
       }
     });
   });
 export type ScorecardInput = z.infer<typeof scorecardSchema>;
 
-/** Every fact a condition names. */
-export function factsOf(condition: Condition | undefined): string[] {
+/** Every comparison in a condition. */
+export function comparisonsOf(condition: Condition | undefined): { fact: string; operator: string }[] {
   if (condition === undefined) return [];
-  if ('all' in condition) return condition.all.flatMap(factsOf);
-  if ('any' in condition) return condition.any.flatMap(factsOf);
-  if ('not' in condition) return factsOf(condition.not);
-  return [condition.fact];
+  if ('all' in condition) return condition.all.flatMap(comparisonsOf);
+  if ('any' in condition) return condition.any.flatMap(comparisonsOf);
+  if ('not' in condition) return comparisonsOf(condition.not);
+  return [{ fact: condition.fact, operator: condition.operator }];
 }
 
 /** A check ready to evaluate: title, level and conditions resolved. */
