@@ -169,6 +169,42 @@ describe('faults', () => {
     expect(logs.some((l) => l.includes('GitHub asked to slow down; waiting 1 s'))).toBe(true);
   });
 
+  it('does not wait an hour for a spent rate limit: keeps the last good content, says when it resets, and finishes', async () => {
+    const names = ['alpha', 'beta', 'gamma'];
+    github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: names.map((n) => repo(n)) });
+    await crawl();
+    github.setRepos(names.map((n) => repo(n, { files: { 'catalog-info.yaml': component(n, '  description: New.\n') } })));
+    const reset = String(Math.floor(Date.now() / 1000) + 3600);
+    github.setFaults({ tarballFault: () => ({ status: 403, message: 'API rate limit exceeded', headers: { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset } }) });
+    const started = Date.now();
+    const { catalog, requests } = await crawl();
+    // Waiting would take 3,600 retry units (18 s here); the budget is 120 units (0.6 s).
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(catalog.nodes.map((n) => n.ref)).toEqual(names.map((n) => `component:default/${n}`));
+    expect(catalog.nodes.every((n) => n.entity.metadata['description'] === undefined)).toBe(true);
+    const problems = real(catalog.problems);
+    expect(problems).toHaveLength(3);
+    for (const p of problems) expect(p.message).toMatch(/showing commit [0-9a-f]{7} from the last good build/);
+    expect(problems.every((p) => /rate limit reached; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/.test(p.message))).toBe(true);
+    // After the first refusal, the others are not even asked for.
+    expect(requests).toBeLessThanOrEqual(2);
+    expect(logs.some((l) => /not waiting \d+ s/.test(l))).toBe(true);
+  });
+
+  it('stops retrying a GitHub that answers 5xx for minutes once the wait budget is spent', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `svc-${i}`);
+    github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: names.map((n) => repo(n)) });
+    await crawl();
+    github.setRepos(names.map((n) => repo(n, { files: { 'catalog-info.yaml': component(n, '  description: New.\n') } })));
+    github.setFaults({ tarballFault: () => ({ status: 502, message: 'Bad Gateway' }) });
+    const { catalog, requests } = await crawl({ maxWaitSeconds: 30 });
+    expect(catalog.nodes).toHaveLength(20);
+    expect(real(catalog.problems)).toHaveLength(20);
+    // Four attempts per repository (one try, three retries) would be 81 requests with the listing.
+    expect(requests).toBeLessThan(40);
+    expect(real(catalog.problems).at(-1)?.message).toContain('GitHub answered 502 for longer than this build\'s wait limit (maxWaitSeconds: 30)');
+  });
+
   it('keeps the last good content of a repository that keeps failing, with a problem', async () => {
     github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: [repo('alpha')] });
     await crawl();

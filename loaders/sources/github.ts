@@ -41,6 +41,12 @@ export const githubSourceSchema = z.strictObject({
   visibility: z.array(z.enum(['public', 'internal', 'private'])).min(1).default(['public']),
   /** Also import the organisation's teams and members as Group and User entities. */
   importOrg: z.boolean().default(false),
+  /**
+   * Most seconds one build spends waiting on GitHub: rate limits (primary and secondary) and
+   * retries of server errors. Past it, what could not be fetched keeps its last good content
+   * and the build finishes instead of hanging until the limit resets.
+   */
+  maxWaitSeconds: z.number().int().nonnegative().default(120),
 });
 export type GithubSourceConfig = z.infer<typeof githubSourceSchema>;
 
@@ -202,10 +208,53 @@ async function importOrganisation(client: Octokit, org: string): Promise<string>
   return docs.map((d) => stringify(d)).join('---\n');
 }
 
-/** Creates the one Octokit client: token or GitHub App, with throttling and retries. */
+/** Thrown for requests not made because the build's wait budget is spent. */
+export class WaitBudgetError extends Error {}
+
+/**
+ * How long one build may wait on GitHub, shared by every request of a source. A wait that
+ * would overrun it is not taken; once it is spent, requests fail at once (with when the limit
+ * resets, where GitHub said), so a build never hangs for an hour.
+ */
+class WaitBudget {
+  private spentMs = 0;
+  private reason: string | undefined;
+  private readonly limitMs: number;
+  private readonly unitMs: number;
+  constructor(limitMs: number, unitMs: number) {
+    this.limitMs = limitMs;
+    this.unitMs = unitMs;
+  }
+
+  /** Asks to wait `seconds` (in GitHub's seconds); false, and the budget closes, when it would overrun. */
+  take(seconds: number, why: string): boolean {
+    const ms = seconds * this.unitMs;
+    if (this.reason === undefined && this.spentMs + ms <= this.limitMs) {
+      this.spentMs += ms;
+      return true;
+    }
+    const resets = new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    this.reason ??= `${why}; it resets at ${resets}, past this build's wait limit (maxWaitSeconds: ${this.limitMs / this.unitMs})`;
+    return false;
+  }
+
+  /** Counts time spent retrying server errors; closes the budget when it runs out. */
+  spend(ms: number, why: string): void {
+    this.spentMs += ms;
+    if (this.spentMs > this.limitMs) this.reason ??= `${why} for longer than this build's wait limit (maxWaitSeconds: ${this.limitMs / this.unitMs})`;
+  }
+
+  /** Why requests are no longer made, once the budget is spent. */
+  get closed(): string | undefined {
+    return this.reason;
+  }
+}
+
+/** Creates the one Octokit client: token or GitHub App, with throttling, retries and a wait budget. */
 function createClient(options: GithubSourceOptions, onResponse: (headers: Record<string, string | number | undefined>) => void): Promise<Octokit> | Octokit {
   const env = options.env ?? process.env;
   const unit = options.retryUnitMs ?? 1000;
+  const budget = new WaitBudget(options.config.maxWaitSeconds * unit, unit);
   const base = {
     baseUrl: options.config.apiUrl.replace(/\/$/, ''),
     retry: { retryAfterBaseValue: unit },
@@ -213,12 +262,20 @@ function createClient(options: GithubSourceOptions, onResponse: (headers: Record
       retryAfterBaseValue: unit,
       fallbackSecondaryRateRetryAfter: 60,
       onRateLimit: (after: number, _request: unknown, _client: unknown, retryCount: number) => {
+        if (retryCount >= 3 || !budget.take(after, 'GitHub rate limit reached')) {
+          options.logger?.warn(`GitHub rate limit reached; not waiting ${after} s (${budget.closed ?? 'retried 3 times'}); keeping the last good content of what is not fetched`);
+          return false;
+        }
         options.logger?.warn(`GitHub rate limit reached; waiting ${after} s (retry ${retryCount + 1} of 3)`);
-        return retryCount < 3;
+        return true;
       },
       onSecondaryRateLimit: (after: number, _request: unknown, _client: unknown, retryCount: number) => {
+        if (retryCount >= 3 || !budget.take(after, 'GitHub asked to slow down (secondary rate limit)')) {
+          options.logger?.warn(`GitHub asked to slow down; not waiting ${after} s (${budget.closed ?? 'retried 3 times'})`);
+          return false;
+        }
         options.logger?.warn(`GitHub asked to slow down; waiting ${after} s (retry ${retryCount + 1} of 3)`);
-        return retryCount < 3;
+        return true;
       },
     },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
@@ -226,6 +283,22 @@ function createClient(options: GithubSourceOptions, onResponse: (headers: Record
   const Client = Octokit.defaults(base);
   const hook = (client: Octokit) => {
     client.hook.after('request', (response) => onResponse(response.headers));
+    // Once the budget is spent, fail at once; count the time server errors cost in retries.
+    client.hook.wrap('request', async (request, requestOptions) => {
+      const closed = budget.closed;
+      if (closed) throw new WaitBudgetError(`not fetched: ${closed}`);
+      const started = Date.now();
+      try {
+        return await request(requestOptions);
+      } catch (error) {
+        const status = z.object({ status: z.number() }).safeParse(error);
+        if (status.success && status.data.status >= 500) budget.spend(Date.now() - started, `GitHub answered ${status.data.status}`);
+        // A rate limit not waited out: say when it resets.
+        const closedNow = budget.closed;
+        if (closedNow && status.success && (status.data.status === 403 || status.data.status === 429)) throw new WaitBudgetError(`not fetched: ${closedNow}`);
+        throw error;
+      }
+    });
     return client;
   };
   const appId = env.PLAYBILL_GITHUB_APP_ID;
