@@ -23,6 +23,8 @@ export function cacheLayout(cacheDir: string) {
     pageHtml: join(root, 'html'),
     /** Relation-graph layouts by the shape they were computed for. */
     graphLayouts: join(root, 'graph-layouts.json'),
+    /** Each source's entity count in the last good build, for the mass-removal guard. */
+    sourceCounts: join(root, 'source-counts.json'),
     /** Last build's scorecard levels, for the change since then. */
     scorecardLevels: join(root, 'scorecard-levels.json'),
     /** Last build's Pagefind index, reused when no page changed. */

@@ -48,6 +48,12 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Kinds accepted beyond Backstage's built-ins; rendered with a generic page. */
       extraKinds: z.array(z.string().regex(/^[a-zA-Z][a-z0-9A-Z]*$/)).default([]),
+      /**
+       * Largest share of a source's entities that may disappear in one build (0 to 1). Past
+       * it the build stops, so a lost token or an uninstalled GitHub App never publishes a
+       * half-empty portal; `PLAYBILL_ALLOW_REMOVAL=1` lets one deliberate removal through.
+       */
+      maxRemovedShare: z.number().min(0).max(1).default(0.5),
     })
     .prefault({}),
 });

@@ -98,6 +98,7 @@ async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: Astro
   const catalog = await buildCatalog(sourcesOf(loaded, { cacheDir, logger: logger.fork('playbill:sources') }), {
     extraKinds: loaded.config.catalog.extraKinds,
     logger: logger.fork('playbill:sources'),
+    removalGuard: { file: cacheLayout(cacheDir).sourceCounts, maxDrop: loaded.config.catalog.maxRemovedShare, allow: process.env['PLAYBILL_ALLOW_REMOVAL'] === '1' },
   });
   const docs = await buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir, logger: logger.fork('playbill:docs') });
   const layouts = new LayoutCache();

@@ -3,6 +3,7 @@ import type { LoadedConfig } from '../config.ts';
 import { crawlRepository, type CrawlOptions, type EntityRecord } from './crawl.ts';
 import { buildGraph, type CatalogGraph } from './graph.ts';
 import { progress, type Logger } from '../logger.ts';
+import { checkRemovals, type RemovalGuardOptions } from './removal-guard.ts';
 import { sortProblems, type Problem } from '../problems.ts';
 import { githubSource } from '../sources/github.ts';
 import { localSource } from '../sources/local.ts';
@@ -32,8 +33,9 @@ export function sourcesOf(loaded: LoadedConfig, options: { cacheDir: string; log
  * Crawls every repository of every source and joins them into one catalog. One bad
  * repository never hides the others: its failure becomes a problem.
  */
-export async function buildCatalog(sources: readonly Source[], options: CrawlOptions & { logger?: Logger } = {}): Promise<Catalog> {
+export async function buildCatalog(sources: readonly Source[], options: CrawlOptions & { logger?: Logger; removalGuard?: RemovalGuardOptions } = {}): Promise<Catalog> {
   const records: EntityRecord[] = [];
+  const counts = new Map<string, number>();
   const problems: Problem[] = [];
   const repositories: Repository[] = [];
   for (const source of sources) {
@@ -41,6 +43,7 @@ export async function buildCatalog(sources: readonly Source[], options: CrawlOpt
     problems.push(...(source.problems ?? []));
     options.logger?.info(`${source.id}: ${repos.length} repositories`);
     const report = progress(options.logger, `${source.id}: repositories read`, repos.length);
+    const first = records.length;
     for (const repo of repos) {
       try {
         const result = await crawlRepository(repo, options);
@@ -52,7 +55,9 @@ export async function buildCatalog(sources: readonly Source[], options: CrawlOpt
       repositories.push(repo);
       report.tick();
     }
+    counts.set(source.id, records.length - first);
   }
+  if (options.removalGuard) await checkRemovals(counts, options.removalGuard);
   const graph = buildGraph(records);
   return { nodes: graph.nodes, problems: sortProblems([...problems, ...graph.problems]), repositories };
 }
