@@ -36,6 +36,19 @@ describe('playbill.config.yaml', () => {
     `);
   });
 
+  it('lists every YAML error and every unknown key, not only the first', async () => {
+    await expect(configFrom('site:\n  title: a\n  title: b\nsources:\n  - local: { path: ./content }\nextra: [1, 2\n')).rejects.toThrowErrorMatchingInlineSnapshot(`
+      [Error: Invalid config playbill.config.yaml:
+        playbill.config.yaml:3:3: YAML syntax error: Map keys must be unique
+        playbill.config.yaml:7:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]]
+    `);
+    await expect(configFrom('sources:\n  - local: { path: ./content }\ncolour: blue\nshape: round\n')).rejects.toThrowErrorMatchingInlineSnapshot(`
+      [Error: Invalid config playbill.config.yaml:
+        playbill.config.yaml:3:1 colour: Unrecognized key: "colour"
+        playbill.config.yaml:4:1 shape: Unrecognized key: "shape"]
+    `);
+  });
+
   it('says where to put a missing config', () => {
     expect(() => loadConfig('nope.yaml', dir)).toThrowErrorMatchingInlineSnapshot(`[Error: Config file nope.yaml not found; create it or set PLAYBILL_CONFIG to its path]`);
   });

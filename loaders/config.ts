@@ -103,7 +103,7 @@ function parseYamlWith<T extends z.ZodType>(text: string, file: string, schema: 
       const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...base, key]) : [base];
       return paths.map((path) => {
         const at = doc ? doc.locate(path) : { line: 1, column: 1 };
-        const message = issue.code === 'unrecognized_keys' ? `unknown key; check its spelling and place` : issue.message;
+        const message = issue.code === 'unrecognized_keys' ? `Unrecognized key: "${String(path.at(-1))}"` : issue.message;
         return `  ${file}:${at.line}:${at.column} ${path.join('.') || '(root)'}: ${message}`;
       });
     }),

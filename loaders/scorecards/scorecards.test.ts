@@ -197,3 +197,16 @@ describe('the default scorecard on a small catalog', async () => {
     });
   });
 });
+
+describe('the README', () => {
+  it('shows a scorecard config that validates', async () => {
+    const readme = await import('node:fs/promises').then((fs) => fs.readFile(join(import.meta.dirname, '../../README.md'), 'utf8'));
+    const block = /```yaml\n(scorecards:\n  - id: production-ready[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const cards = z.object({ scorecards: z.array(scorecardSchema) }).parse(parse(block ?? ''));
+    const card = resolveScorecard(cards.scorecards[0] ?? DEFAULT_SCORECARD);
+    expect(card.checks.map((c) => `${c.id}@${c.level}`)).toEqual(['on-call@ok', 'docs-here@great']);
+    const facts = { annotations: { 'backstage.io/techdocs-ref': 'dir:.' }, hasOnCall: true };
+    expect(card.checks.map((c) => evaluateCondition(c.conditions, facts))).toEqual(['pass', 'pass']);
+  });
+});
