@@ -37,6 +37,8 @@ interface Measurement {
   docsMs?: number;
   /** Time to extract, lay out and draw every relation graph. */
   graphsMs?: number;
+  /** Time to evaluate every scorecard. */
+  scorecardsMs?: number;
   /** Median size of the relation-graph SVG on an entity page. */
   graphSvgKiB?: number;
   githubRequests: string;
@@ -128,6 +130,7 @@ async function runSize(repos: number, pages: number, source: 'local' | 'github')
     const search = /\[playbill:search\] (?:indexed \d+ pages|no page changed, index reused) in (\d+) ms; index (\d+) files, (\d+) KiB/.exec(run.log);
     const docs = /\[playbill:docs\] \d+ pages for \d+ entities in (\d+) ms/.exec(run.log);
     const graphs = /\[playbill:graphs\] \d+ drawings in (\d+) ms/.exec(run.log);
+    const scorecards = /\[playbill:scorecards\] \d+ results on \d+ scorecards? in (\d+) ms/.exec(run.log);
     const svgKiB = await medianGraphKiB(outDir);
     const m: Measurement = {
       size,
@@ -141,6 +144,7 @@ async function runSize(repos: number, pages: number, source: 'local' | 'github')
       ...(search ? { pagefindMs: Number(search[1]), indexKiB: Number(search[3]) } : {}),
       ...(docs ? { docsMs: Number(docs[1]) } : {}),
       ...(graphs ? { graphsMs: Number(graphs[1]) } : {}),
+      ...(scorecards ? { scorecardsMs: Number(scorecards[1]) } : {}),
       ...(svgKiB !== undefined ? { graphSvgKiB: svgKiB } : {}),
       githubRequests: github ? String(github.apiRequests() - before) : 'n/a',
     };
@@ -182,9 +186,9 @@ async function medianGraphKiB(outDir: string): Promise<number | undefined> {
 }
 
 function table(rows: Measurement[]): string {
-  const head = ['size', 'scenario', 'wall s', 'pages', 'pages/s', 'peak MiB', 'out MiB', 'files', 'docs ms', 'graphs ms', 'graph SVG KiB', 'pagefind ms', 'index KiB', 'GitHub requests'];
+  const head = ['size', 'scenario', 'wall s', 'pages', 'pages/s', 'peak MiB', 'out MiB', 'files', 'docs ms', 'graphs ms', 'graph SVG KiB', 'scorecards ms', 'pagefind ms', 'index KiB', 'GitHub requests'];
   const body = rows.map((r) =>
-    [r.size, r.scenario, r.wallSeconds, r.pages, r.pagesPerSecond, r.peakRssMiB, r.outputMiB, r.outputFiles, r.docsMs ?? '', r.graphsMs ?? '', r.graphSvgKiB ?? '', r.pagefindMs ?? '', r.indexKiB ?? '', r.githubRequests].map(String),
+    [r.size, r.scenario, r.wallSeconds, r.pages, r.pagesPerSecond, r.peakRssMiB, r.outputMiB, r.outputFiles, r.docsMs ?? '', r.graphsMs ?? '', r.graphSvgKiB ?? '', r.scorecardsMs ?? '', r.pagefindMs ?? '', r.indexKiB ?? '', r.githubRequests].map(String),
   );
   return [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }

@@ -37,6 +37,7 @@ export const FACTS = {
   hasReadme: 'the repository has a README',
   hasSecurityPolicy: 'the repository has SECURITY.md',
   hasCiWorkflow: 'the repository has a GitHub Actions workflow',
+  lastCommitAgeDays: 'days since the newest commit Playbill knows of the entity\'s descriptor or docs (GitHub: the crawled HEAD commit)',
   // From plugins (unknown until a plugin provides them).
   ciStatus: 'default-branch CI status: success, failure, … (a CI plugin)',
   releaseAgeDays: 'days since the latest release (a release plugin)',
@@ -55,6 +56,8 @@ export interface FactContext {
   byRef: ReadonlyMap<string, CatalogNode>;
   /** The entity's docs site, when the portal built one, with its newest page date. */
   docs?: { lastModified?: string } | undefined;
+  /** The newest commit date known for the entity's descriptor or docs. */
+  lastCommit?: string | undefined;
   /** Files found in the entity's repository, by path; undefined when unknown. */
   files?: ReadonlySet<string> | undefined;
   /** Facts from plugins, by name. */
@@ -114,6 +117,8 @@ export function factsFor(node: CatalogNode, context: FactContext): Partial<Recor
   if (system !== undefined) facts.system = system;
   const changed = context.docs?.lastModified ? Date.parse(context.docs.lastModified) : Number.NaN;
   if (!Number.isNaN(changed)) facts.docsAgeDays = Math.floor((context.now.getTime() - changed) / DAY);
+  const committed = context.lastCommit ? Date.parse(context.lastCommit) : Number.NaN;
+  if (!Number.isNaN(committed)) facts.lastCommitAgeDays = Math.floor((context.now.getTime() - committed) / DAY);
   if (context.files) {
     const files = context.files;
     facts.hasCodeowners = ['CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS'].some((f) => files.has(f));

@@ -64,6 +64,7 @@ export async function buildPortalScorecards(catalog: Catalog, pages: readonly Do
     if (known === undefined || (page.lastModified ?? '') > known) newest.set(page.entityRef, page.lastModified ?? '');
   }
   const files = new Map<string, Set<string>>();
+  const repositories = new Map(catalog.repositories.map((r) => [r.name, r]));
   for (const repo of catalog.repositories) files.set(repo.name, await factFiles(repo));
   const previous = options.previousFile ? await readPrevious(options.previousFile) : new Map<string, PreviousScore>();
   const now = options.now ?? new Date();
@@ -74,8 +75,11 @@ export async function buildPortalScorecards(catalog: Catalog, pages: readonly Do
       const borrowed = annotationOf(node.entity, 'backstage.io/techdocs-entity');
       const docsRef = newest.has(node.ref) || !borrowed ? node.ref : borrowedRef(borrowed, node.entity.metadata.namespace);
       const docsChanged = newest.get(docsRef);
+      const descriptorChanged = repositories.get(node.source.repository)?.lastModified(node.source.file) ?? '';
+      const lastCommit = [descriptorChanged, docsChanged ?? ''].sort().at(-1);
       return {
         byRef,
+        ...(lastCommit ? { lastCommit } : {}),
         docs: docsChanged === undefined ? undefined : docsChanged ? { lastModified: docsChanged } : {},
         files: files.get(node.source.repository),
         now,
