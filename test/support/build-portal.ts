@@ -28,3 +28,34 @@ export async function buildPortal(config: string, env: NodeJS.ProcessEnv = {}, d
   });
   return { dir, dist, log: stdout + stderr };
 }
+
+/**
+ * Starts `npm run build`'s script and kills it, the whole process tree at once (SIGKILL, as a
+ * CI runner that times out or a machine that dies would), `delayMs` after `marker` appears in
+ * its output. Resolves with the output up to then; rejects if the build ended before the marker.
+ */
+export async function killBuildAt(config: string, dir: string, marker: string, delayMs = 0): Promise<string> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/build.ts'), '--outDir', join(dir, 'dist')], {
+    cwd: ROOT,
+    env: { ...cleanEnv(), PLAYBILL_CONFIG: config, PLAYBILL_CACHE_DIR: join(dir, 'cache') },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  let killed = false;
+  const onData = (chunk: Buffer) => {
+    log += chunk.toString();
+    if (!killed && log.includes(marker)) {
+      killed = true;
+      setTimeout(() => {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      }, delayMs);
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (!killed) throw new Error(`the build ended (exit ${code}) before "${marker}" appeared:\n${log}`);
+  return log;
+}

@@ -1,0 +1,60 @@
+/**
+ * Crash consistency: a build killed at any stage (crawling, laying out graphs, writing pages,
+ * indexing) leaves a cache from which the next build writes exactly the site a clean build
+ * writes. New stages that keep state in the cache are covered by the same comparison.
+ */
+import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPortal, killBuildAt } from './support/build-portal.ts';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+let root: string;
+let clean: { dist: string };
+let recovered: { dist: string; log: string };
+const kills: { stage: string; log: string }[] = [];
+
+/** Every file under a folder, by relative path. */
+async function files(dir: string): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) found.set(join(entry.parentPath, entry.name).slice(dir.length + 1), await readFile(join(entry.parentPath, entry.name)));
+  }
+  return found;
+}
+
+/** Where each build is killed: a line of its output, and how long after it. */
+const STAGES = [
+  { stage: 'crawling', marker: '[playbill:sources]', delayMs: 0 },
+  { stage: 'after graphs and scorecards, while the content store is written', marker: '[playbill:scorecards]', delayMs: 50 },
+  { stage: 'writing pages', marker: 'generating static routes', delayMs: 300 },
+  { stage: 'indexing', marker: 'search index and service worker: written once Astro exits', delayMs: 20 },
+];
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'playbill-crash-'));
+  await cp(join(FIXTURES, 'site'), join(root, 'site'), { recursive: true });
+  await cp(join(FIXTURES, 'broken-org'), join(root, 'broken-org'), { recursive: true });
+  const config = join(root, 'site', 'playbill.config.yaml');
+  clean = await buildPortal(config, {}, join(root, 'clean'), { script: true });
+  // Every kill shares one cache folder, as CI's saved cache would after each killed run.
+  for (const { stage, marker, delayMs } of STAGES) kills.push({ stage, log: await killBuildAt(config, join(root, 'crashed'), marker, delayMs) });
+  await rm(join(root, 'crashed', 'dist'), { recursive: true, force: true });
+  recovered = await buildPortal(config, {}, join(root, 'crashed'), { script: true });
+}, 400_000);
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('a build killed at any stage', () => {
+  it('was killed at each stage it names', () => {
+    expect(kills.map((k) => k.stage)).toEqual(STAGES.map((s) => s.stage));
+    for (const kill of kills) expect(kill.log).not.toContain('[playbill:build] search index and service worker written');
+  });
+
+  it('leaves a cache from which the next build writes exactly what a clean build writes', async () => {
+    const [after, reference] = await Promise.all([files(recovered.dist), files(clean.dist)]);
+    expect([...after.keys()].sort()).toEqual([...reference.keys()].sort());
+    expect([...reference].filter(([path, bytes]) => !after.get(path)?.equals(bytes)).map(([path]) => path)).toEqual([]);
+    expect(after.size).toBeGreaterThan(40);
+  });
+});
