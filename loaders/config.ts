@@ -37,6 +37,17 @@ export const configSchema = z.strictObject({
   sources: z
     .array(z.union([z.strictObject({ local: localSourceSchema }), z.strictObject({ github: githubSourceSchema })]))
     .min(1, 'list at least one source'),
+  /** Bounds on what one repository may hand the build; past them the rest is reported and skipped. */
+  limits: z
+    .strictObject({
+      /** Largest file read (descriptors, Markdown, images), in bytes. */
+      maxFileBytes: z.number().int().positive().default(2 * 1024 * 1024),
+      /** Most files read from one entity's docs folder. */
+      maxDocsFiles: z.number().int().positive().default(5000),
+      /** Deepest nav nesting kept; deeper sections are cut. */
+      maxNavDepth: z.number().int().positive().default(10),
+    })
+    .prefault({}),
   /**
    * Scorecards: a list, or the path of a YAML file holding one (relative to this file).
    * Without it the default scorecard applies (see the README).

@@ -100,7 +100,7 @@ async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: Astro
     logger: logger.fork('playbill:sources'),
     removalGuard: { file: cacheLayout(cacheDir).sourceCounts, maxDrop: loaded.config.catalog.maxRemovedShare, allow: process.env['PLAYBILL_ALLOW_REMOVAL'] === '1' },
   });
-  const docs = await buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir, logger: logger.fork('playbill:docs') });
+  const docs = await buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir, logger: logger.fork('playbill:docs'), limits: loaded.config.limits });
   const layouts = new LayoutCache();
   const layoutFile = cacheLayout(cacheDir).graphLayouts;
   await layouts.load(layoutFile);

@@ -18,10 +18,12 @@ export interface Catalog extends CatalogGraph {
 /** Builds the sources a config names. GitHub sources keep their downloads in `cacheDir`. */
 export function sourcesOf(loaded: LoadedConfig, options: { cacheDir: string; logger?: Logger }): Source[] {
   return loaded.config.sources.map((entry) => {
-    if ('github' in entry) return githubSource({ config: entry.github, cacheDir: options.cacheDir, ...(options.logger ? { logger: options.logger } : {}) });
+    const { maxFileBytes } = loaded.config.limits;
+    if ('github' in entry) return githubSource({ config: entry.github, cacheDir: options.cacheDir, maxFileBytes, ...(options.logger ? { logger: options.logger } : {}) });
     const { path, catalogPath, urlTemplate, editUrlTemplate } = entry.local;
     return localSource({
       path: resolve(loaded.root, path),
+      maxFileBytes,
       ...(catalogPath ? { catalogPaths: [catalogPath].flat() } : {}),
       ...(urlTemplate ? { urlTemplate } : {}),
       ...(editUrlTemplate ? { editUrlTemplate } : {}),

@@ -121,7 +121,7 @@ describe('untrusted files', () => {
     expect(catalog.problems.map((p) => `${p.file}:${p.line} ${p.message}`)).toMatchInlineSnapshot(`
       [
         "catalog-info.yaml:4 $text target "./linked.txt" could not be read: "linked.txt" resolves outside the repository (symbolic link?)",
-        "catalog-info.yaml:9 huge.yaml could not be read: file is 3145731 bytes, over the 2097152-byte limit",
+        "catalog-info.yaml:9 huge.yaml could not be read: file is 3145731 bytes, over the 2097152-byte limit (limits.maxFileBytes)",
       ]
     `);
   });

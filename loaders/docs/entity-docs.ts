@@ -62,8 +62,10 @@ export interface DocsBuildOptions {
   highlighter: CodeHighlighter;
   /** All crawled repositories, to resolve `url:` techdocs refs. */
   repositories: readonly Repository[];
-  /** Most Markdown files read per entity. */
-  maxPages?: number;
+  /** Most files read from one entity's docs folder. Default 5,000. */
+  maxFiles?: number;
+  /** Deepest nav nesting kept. Default 10. */
+  maxNavDepth?: number;
 }
 
 /** Where one entity's docs live: a repository and a folder inside it. */
@@ -114,12 +116,17 @@ export function locateDocs(node: CatalogNode, repo: Repository, repositories: re
   return problem(`${TECHDOCS_REF} "${ref}" is not a location Playbill can build docs from; use dir:<folder> (e.g. dir:.) or url:<repository URL>; the entity is kept, its docs are not built`);
 }
 
-async function listFiles(repo: Repository, dir: string, limit: number): Promise<string[]> {
+/** The files under a folder, at most `limit`; `truncated` when there were more. */
+async function listFiles(repo: Repository, dir: string, limit: number): Promise<{ files: string[]; truncated: boolean }> {
   const files: string[] = [];
+  let truncated = false;
   const walk = async (path: string): Promise<void> => {
     const entries = (await repo.listDirectory(path)) ?? [];
     for (const entry of entries) {
-      if (files.length >= limit) return;
+      if (files.length >= limit) {
+        truncated = true;
+        return;
+      }
       const full = path === '' ? entry : `${path}/${entry}`;
       if (entry.endsWith('/')) {
         if (!entry.startsWith('.')) await walk(full.slice(0, -1));
@@ -127,7 +134,25 @@ async function listFiles(repo: Repository, dir: string, limit: number): Promise<
     }
   };
   await walk(dir);
-  return files;
+  return { files, truncated };
+}
+
+/**
+ * Cuts a nav deeper than `maxDepth` (a hostile or generated mkdocs.yml can nest hundreds of
+ * levels, which no reader can use and which would render as hundreds of nested lists).
+ */
+export function limitNavDepth(entries: readonly NavEntry[], maxDepth: number): { nav: NavEntry[]; cut: boolean } {
+  let cut = false;
+  const walk = (items: readonly NavEntry[], depth: number): NavEntry[] =>
+    items.map((item) => {
+      if (item.type !== 'section') return item;
+      if (depth >= maxDepth) {
+        cut = true;
+        return { ...item, children: [] };
+      }
+      return { ...item, children: walk(item.children, depth + 1) };
+    });
+  return { nav: walk(entries, 1), cut };
 }
 
 interface CollectedSite {
@@ -147,6 +172,8 @@ interface CollectOptions {
   limit: number;
   report: (problem: Problem) => void;
   entityRef: string;
+  /** Config files already read, to stop an `!include` cycle. */
+  seen: Set<string>;
 }
 
 /**
@@ -177,6 +204,7 @@ async function collectSite(repo: Repository, dir: string, options: CollectOption
   const yamlPath = join(dir, 'mkdocs.yaml');
   const yamlText = await readIfPresent(repo, yamlPath, options);
   const configPath = yamlText !== undefined ? yamlPath : join(dir, 'mkdocs.yml');
+  options.seen.add(configPath);
   const text = yamlText ?? (await readIfPresent(repo, configPath, options));
   const { config, errors } = text === undefined ? { config: {}, errors: [] } : parseMkdocs(text);
   for (const e of errors) report(makeProblem('error', { repository: repo.name, file: configPath, line: e.line, column: e.column }, e.message, { entityRef }));
@@ -186,7 +214,11 @@ async function collectSite(repo: Repository, dir: string, options: CollectOption
     report(makeProblem('warning', { repository: repo.name, file: configPath }, `docs_dir "${config.docs_dir}" leaves the repository`, { entityRef }));
     return { files: [] };
   }
-  const files: SiteFile[] = (await listFiles(repo, docsDir, limit)).map((repoPath) => ({
+  const listed = await listFiles(repo, docsDir, limit);
+  if (listed.truncated) {
+    report(makeProblem('warning', { repository: repo.name, file: docsDir || '.' }, `the docs folder has more than ${limit} files; only the first ${limit} are read (limits.maxDocsFiles)`, { entityRef }));
+  }
+  const files: SiteFile[] = listed.files.map((repoPath) => ({
     docPath: prefix + repoPath.slice(docsDir === '' ? 0 : docsDir.length + 1),
     repoPath,
   }));
@@ -219,6 +251,10 @@ async function collectSite(repo: Repository, dir: string, options: CollectOption
           }
           const sections: Extract<NavEntry, { type: 'section' }>[] = [];
           for (const sub of targets) {
+            if (options.seen.has(sub)) {
+              report(makeProblem('warning', { repository: repo.name, file: configPath }, `nav includes ${entry.configPath}, which is already part of this site (an !include cycle); skipped`, { entityRef }));
+              continue;
+            }
             const subDir = posix.dirname(sub) === '.' ? '' : posix.dirname(sub);
             const subText = await readIfPresent(repo, sub, options);
             const subName = subText === undefined ? undefined : parseMkdocs(subText).config.site_name;
@@ -281,8 +317,14 @@ export async function buildEntityDocs(node: CatalogNode, location: DocsLocation,
 export async function prepareEntityDocs(node: CatalogNode, location: DocsLocation, options: DocsBuildOptions): Promise<PreparedDocs> {
   const problems: Problem[] = [];
   const { repository: repo, dir } = location;
-  const limit = options.maxPages ?? 5000;
-  const site = await collectSite(repo, dir, { prefix: '', depth: 0, limit, report: (p) => problems.push(p), entityRef: node.ref });
+  const limit = options.maxFiles ?? 5000;
+  const collected = await collectSite(repo, dir, { prefix: '', depth: 0, limit, report: (p) => problems.push(p), entityRef: node.ref, seen: new Set() });
+  const maxNavDepth = options.maxNavDepth ?? 10;
+  const limited = collected.nav ? limitNavDepth(collected.nav, maxNavDepth) : undefined;
+  if (limited?.cut) {
+    problems.push(makeProblem('warning', { repository: repo.name, file: join(dir, 'mkdocs.yml') }, `nav nests deeper than ${maxNavDepth} levels; deeper sections are left out of the menu (limits.maxNavDepth)`, { entityRef: node.ref }));
+  }
+  const site = limited ? { ...collected, nav: limited.nav } : collected;
   const root = docsRoot(options.base, node.ref);
   const markdown = site.files.filter((f) => /\.md$/i.test(f.docPath));
   if (markdown.length === 0) {
@@ -298,9 +340,18 @@ export async function prepareEntityDocs(node: CatalogNode, location: DocsLocatio
   const unreadable = new Map<string, string>();
   for (const file of markdown) {
     try {
-      texts.set(file.repoPath, await repo.readFile(file.repoPath));
+      const text = await repo.readFile(file.repoPath);
+      // A NUL byte never occurs in Markdown: this is a binary file with a .md name.
+      if (text?.includes('\0')) unreadable.set(file.repoPath, 'it is a binary file (it contains NUL bytes), not Markdown; it is left out');
+      // A byte-order mark is invisible in editors and would end up in the first heading.
+      else texts.set(file.repoPath, text?.replace(/^\uFEFF/, ''));
     } catch (error) {
       unreadable.set(file.repoPath, error instanceof Error ? error.message : String(error));
+    }
+  }
+  for (const [path, text] of texts) {
+    if (text?.includes('\uFFFD')) {
+      problems.push(makeProblem('warning', { repository: repo.name, file: path }, 'is not valid UTF-8: the bytes that are not are shown as \uFFFD; save the file as UTF-8', { entityRef: node.ref }));
     }
   }
   const key = options.cache

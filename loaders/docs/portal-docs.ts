@@ -25,6 +25,8 @@ export interface PortalDocsOptions {
   /** Folder for the highlight cache and the copied assets (kept between builds by CI); without it nothing is written (lint). */
   cacheDir?: string;
   logger?: Logger;
+  /** Most files read from one docs folder, and the deepest nav kept (the config's `limits`). */
+  limits?: { maxDocsFiles: number; maxNavDepth: number };
 }
 
 /** Where build-time assets wait to be copied into the output, and the manifest listing them. */
@@ -61,7 +63,13 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
     const { location, problem } = locateDocs(node, repo, catalog.repositories);
     if (problem) problems.push(problem);
     if (!location) continue;
-    prepared.push({ node, docs: await prepareEntityDocs(node, location, { base: options.base, highlighter, repositories: catalog.repositories, ...(cache ? { cache } : {}) }) });
+    prepared.push({ node, docs: await prepareEntityDocs(node, location, {
+        base: options.base,
+        highlighter,
+        repositories: catalog.repositories,
+        ...(cache ? { cache } : {}),
+        ...(options.limits ? { maxFiles: options.limits.maxDocsFiles, maxNavDepth: options.limits.maxNavDepth } : {}),
+      }) });
   }
   const waiting = prepared.flatMap(({ docs }) => ('job' in docs ? [docs] : []));
   // Progress every few seconds: rendering 10,000 pages takes half a minute.

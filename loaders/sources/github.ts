@@ -62,6 +62,8 @@ export interface GithubSourceOptions {
   retryUnitMs?: number;
   /** Largest tarball accepted, in bytes. */
   maxTarballBytes?: number;
+  /** Largest file read from a downloaded repository, in bytes. */
+  maxFileBytes?: number;
 }
 
 const repositorySchema = z.object({
@@ -356,6 +358,7 @@ export function githubSource(options: GithubSourceOptions): Source & { problems:
   const open = (name: string, sha: string, branch: string, committedDate?: string) =>
     openLocalRepository(`${config.org}/${name}`, join(root, 'repos', name), {
       catalogPaths: paths,
+      ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
       urlTemplate: `${origin}/${config.org}/${encodeURIComponent(name)}/blob/${sha}/{path}`,
       editUrlTemplate: `${origin}/${config.org}/${encodeURIComponent(name)}/edit/${encodeURIComponent(branch)}/{path}`,
       // One date per repository: the crawled commit's (per-file dates would cost a request each).

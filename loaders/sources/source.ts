@@ -13,7 +13,7 @@ export class FileTooLargeError extends Error {
   readonly size: number;
   readonly limit: number;
   constructor(size: number, limit: number) {
-    super(`file is ${size} bytes, over the ${limit}-byte limit`);
+    super(`file is ${size} bytes, over the ${limit}-byte limit (limits.maxFileBytes)`);
     this.size = size;
     this.limit = limit;
   }
