@@ -8,7 +8,7 @@ import { configSchema, type LoadedConfig } from './config.ts';
 import { buildPortalDocs, type PortalDocs } from './docs/portal-docs.ts';
 import { writePageHtml } from './docs/page-html.ts';
 import { docsSiteSchema, storedDocsPageSchema } from './docs/schema.ts';
-import { relationTypeSchema } from './catalog/relations.ts';
+import { catalogNodeSchema } from './catalog/graph.ts';
 import { LayoutCache } from './graphs/layout-cache.ts';
 import { buildPortalGraphs, type StoredDrawing } from './graphs/portal-graphs.ts';
 import { graphDrawingSchema } from './graphs/subgraph.ts';
@@ -16,36 +16,7 @@ import { buildPortalScorecards } from './scorecards/portal-scorecards.ts';
 import { entityScoreSchema, type EntityScore } from './scorecards/schema.ts';
 import { countProblems, problemId, problemSchema, sortProblems, type Problem } from './problems.ts';
 
-export { docsSiteSchema, entityScoreSchema, graphDrawingSchema, storedDocsPageSchema };
-
-/** What the `entities` collection holds per entry: the entity in Backstage's shape plus its source. */
-export const catalogNodeSchema = z.object({
-  ref: z.string(),
-  entity: z.looseObject({
-    apiVersion: z.string(),
-    kind: z.string(),
-    metadata: z.looseObject({
-      name: z.string(),
-      namespace: z.string(),
-      title: z.string().optional(),
-      description: z.string().optional(),
-      labels: z.record(z.string(), z.string()).optional(),
-      annotations: z.record(z.string(), z.string()).optional(),
-      tags: z.array(z.string()).optional(),
-      links: z.array(z.looseObject({ url: z.string(), title: z.string().optional(), icon: z.string().optional(), type: z.string().optional() })).optional(),
-    }),
-    spec: z.record(z.string(), z.unknown()).optional(),
-    relations: z.array(z.object({ type: relationTypeSchema, targetRef: z.string() })),
-  }),
-  source: z.object({
-    repository: z.string(),
-    file: z.string(),
-    line: z.number(),
-    viewUrl: z.string().optional(),
-    editUrl: z.string().optional(),
-    lastModified: z.string().optional(),
-  }),
-});
+export { catalogNodeSchema, docsSiteSchema, entityScoreSchema, graphDrawingSchema, storedDocsPageSchema };
 
 const optionsSchema = z.object({ loaded: z.object({ config: configSchema, file: z.string(), root: z.string() }) });
 

@@ -5,6 +5,13 @@ export const severitySchema = z.enum(['error', 'warning']);
 export type Severity = z.infer<typeof severitySchema>;
 
 /**
+ * What kind of problem it is, for tools that act on some kinds only (e.g. `playbill lint
+ * --ignore-missing-refs`). Problems without one are described by their message alone.
+ */
+export const problemCodeSchema = z.enum(['dangling-ref', 'invalid-ref', 'duplicate-entity', 'multiple-parents']);
+export type ProblemCode = z.infer<typeof problemCodeSchema>;
+
+/**
  * One thing wrong with the input, as written to `/api/catalog/problems.json`.
  * Every problem names where it is, so a reader can go and fix it.
  */
@@ -23,6 +30,8 @@ export const problemSchema = z.object({
   entityRef: z.string().optional(),
   /** Dotted field path inside the document, e.g. `spec.owner`, when the problem is about one field. */
   field: z.string().optional(),
+  /** What kind of problem, where it has one. */
+  code: problemCodeSchema.optional(),
   /** What is wrong and how to fix it. */
   message: z.string(),
   /** Link to the file (and line) on its source host, when known. */
@@ -44,9 +53,10 @@ export function makeProblem(
   severity: Severity,
   place: Place,
   message: string,
-  extra: { entityRef?: string; field?: string } = {},
+  extra: { entityRef?: string; field?: string; code?: ProblemCode } = {},
 ): Problem {
   const problem: Problem = { severity, repository: place.repository, file: place.file, message };
+  if (extra.code !== undefined) problem.code = extra.code;
   if (place.line !== undefined) problem.line = place.line;
   if (place.column !== undefined) problem.column = place.column;
   if (extra.entityRef !== undefined) problem.entityRef = extra.entityRef;

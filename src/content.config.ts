@@ -2,10 +2,10 @@ import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'zod';
 import { portalLoaders, catalogNodeSchema, docsSiteSchema, entityScoreSchema, graphDrawingSchema, storedDocsPageSchema } from '../loaders/portal-loader.ts';
-import { loadConfig } from '../loaders/config.ts';
+import { loaded } from './lib/site.ts';
 import { problemSchema } from '../loaders/problems.ts';
 
-const catalog = portalLoaders(loadConfig());
+const catalog = portalLoaders(loaded);
 
 export const collections = {
   entities: defineCollection({ loader: catalog.entities, schema: catalogNodeSchema }),

@@ -5,7 +5,7 @@ import { resolvePlaceholders } from './placeholders.ts';
 import { makeProblem, type Place, type Problem, type Severity } from '../problems.ts';
 import { DEFAULT_NAMESPACE, stringifyEntityRef } from './refs.ts';
 import { FileTooLargeError, PathEscapeError, type Repository } from '../sources/source.ts';
-import { validateEntity, type ValidEntity, type ValidateOptions } from './validate.ts';
+import { validateEntity, valueAt, type ValidEntity, type ValidateOptions } from './validate.ts';
 
 /** A valid entity and where it was written. */
 export interface EntityRecord {
@@ -214,14 +214,6 @@ async function locationTargets(
 }
 
 /** The value at a path inside plain data, or undefined. */
-function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
-  let node = value;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = Reflect.get(node, segment);
-  }
-  return node;
-}
 
 /** Expands `*` (within a folder) and `**` (any depth) in a repository path. */
 export async function expandGlob(repo: Repository, pattern: string): Promise<string[]> {

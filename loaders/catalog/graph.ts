@@ -1,36 +1,47 @@
 import type { EntityRecord } from './crawl.ts';
 import { makeProblem, type Problem } from '../problems.ts';
-import { inverseRelation, REF_FIELDS, type RelationType } from './relations.ts';
+import { z } from 'zod';
+import { inverseRelation, REF_FIELDS, relationTypeSchema, type RelationType } from './relations.ts';
 import { DEFAULT_NAMESPACE, parseEntityRef, RefError, stringifyEntityRef } from './refs.ts';
 
-/** One relation as Backstage writes it. */
-export interface Relation {
-  type: RelationType;
-  targetRef: string;
-}
+/** An entity with where it came from, as the `entities` collection holds it and the site renders it. */
+export const catalogNodeSchema = z.object({
+  ref: z.string(),
+  entity: z.looseObject({
+    apiVersion: z.string(),
+    kind: z.string(),
+    metadata: z.looseObject({
+      name: z.string(),
+      namespace: z.string(),
+      title: z.string().optional(),
+      description: z.string().optional(),
+      labels: z.record(z.string(), z.string()).optional(),
+      annotations: z.record(z.string(), z.string()).optional(),
+      tags: z.array(z.string()).optional(),
+      links: z.array(z.looseObject({ url: z.string(), title: z.string().optional(), icon: z.string().optional(), type: z.string().optional() })).optional(),
+    }),
+    spec: z.record(z.string(), z.unknown()).optional(),
+    relations: z.array(z.object({ type: relationTypeSchema, targetRef: z.string() })),
+  }),
+  source: z.object({
+    repository: z.string(),
+    file: z.string(),
+    line: z.number(),
+    viewUrl: z.string().optional(),
+    editUrl: z.string().optional(),
+    lastModified: z.string().optional(),
+  }),
+});
 
+export type CatalogNode = z.infer<typeof catalogNodeSchema>;
 /** An entity in Backstage's shape, as `/api/catalog/entities.json` lists it. */
-export interface CatalogEntity {
-  apiVersion: string;
-  kind: string;
-  metadata: Record<string, unknown> & { name: string; namespace: string };
-  spec?: Record<string, unknown>;
-  relations: Relation[];
-}
-
-/** An entity with where it came from: what the site renders. */
-export interface CatalogNode {
-  ref: string;
-  entity: CatalogEntity;
-  source: { repository: string; file: string; line: number; viewUrl?: string; editUrl?: string; lastModified?: string };
-}
+export type CatalogEntity = CatalogNode['entity'];
+/** One relation as Backstage writes it. */
+export type Relation = CatalogEntity['relations'][number];
 
 /** An annotation's value, when the entity has it. */
 export function annotationOf(entity: CatalogEntity, key: string): string | undefined {
-  const annotations = entity.metadata['annotations'];
-  if (annotations === null || typeof annotations !== 'object') return undefined;
-  const value: unknown = Reflect.get(annotations, key);
-  return typeof value === 'string' ? value : undefined;
+  return entity.metadata.annotations?.[key];
 }
 
 export interface CatalogGraph {
@@ -60,7 +71,7 @@ export function buildGraph(records: readonly EntityRecord[]): CatalogGraph {
           'error',
           record.locate(['metadata', 'name']),
           `duplicate entity ${record.ref}: already defined in ${first.repository}/${first.file}:${first.line}; the first one is kept, rename or remove this one`,
-          { entityRef: record.ref, field: 'metadata.name' },
+          { entityRef: record.ref, field: 'metadata.name', code: 'duplicate-entity' },
         ),
       );
       continue;
@@ -88,7 +99,7 @@ export function buildGraph(records: readonly EntityRecord[]): CatalogGraph {
           target = stringifyEntityRef(parseEntityRef(raw, { defaultNamespace: namespace, ...(defaultKind ? { defaultKind } : {}) }));
         } catch (error) {
           const message = error instanceof RefError ? error.message : String(error);
-          problems.push(makeProblem('error', record.locate(path), `spec.${field}: ${message}`, { entityRef: record.ref, field: path.join('.') }));
+          problems.push(makeProblem('error', record.locate(path), `spec.${field}: ${message}`, { entityRef: record.ref, field: path.join('.'), code: 'invalid-ref' }));
           continue;
         }
         addRelation(record.ref, relation, target);
@@ -99,6 +110,7 @@ export function buildGraph(records: readonly EntityRecord[]): CatalogGraph {
             makeProblem('warning', record.locate(path), `spec.${field} refers to ${target}, which is not in the catalog; check the name, kind and namespace`, {
               entityRef: record.ref,
               field: path.join('.'),
+              code: 'dangling-ref',
             }),
           );
         }
@@ -113,6 +125,7 @@ export function buildGraph(records: readonly EntityRecord[]): CatalogGraph {
       problems.push(
         makeProblem('warning', record.locate(['spec', 'parent']), `group ${ref} has ${parents.length} parents (${parents.map((p) => p.targetRef).join(', ')}); a group should have one`, {
           entityRef: ref,
+          code: 'multiple-parents',
         }),
       );
     }

@@ -20,7 +20,26 @@ export interface ValidateOptions {
   extraKinds?: readonly string[];
 }
 
-function describeIssue(issue: z.core.$ZodIssue): FieldIssue[] {
+/** The value at a path inside a document, or undefined. */
+export function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let node = value;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = Reflect.get(node, segment);
+  }
+  return node;
+}
+
+/** What a value is, in a descriptor author's words. */
+function kindOfValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return typeof value;
+}
+
+/** An issue in words, read against the document itself (never against Zod's English). */
+function describeIssue(issue: z.core.$ZodIssue, doc: unknown): FieldIssue[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({
@@ -33,11 +52,10 @@ function describeIssue(issue: z.core.$ZodIssue): FieldIssue[] {
           : 'is not an allowed field here',
     }));
   }
-  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
-    return [{ path, message: `is required (expected ${issue.expected})` }];
-  }
   if (issue.code === 'invalid_type') {
-    return [{ path, message: `must be ${article(issue.expected)}${receivedSuffix(issue.message)}` }];
+    const found = valueAt(doc, path);
+    if (found === undefined) return [{ path, message: `is required (expected ${issue.expected})` }];
+    return [{ path, message: `must be ${article(issue.expected)}, found ${kindOfValue(found)}` }];
   }
   return [{ path, message: issue.message }];
 }
@@ -48,13 +66,8 @@ function article(expected: string): string {
   return `a ${expected}`;
 }
 
-function receivedSuffix(message: string): string {
-  const received = /received (\w+)/.exec(message)?.[1];
-  return received ? `, found ${received === 'array' ? 'a list' : received === 'object' ? 'a mapping' : received}` : '';
-}
-
-function issuesOf(error: z.ZodError, prefix: (string | number)[] = []): FieldIssue[] {
-  return error.issues.flatMap(describeIssue).map((i) => ({ path: [...prefix, ...i.path], message: i.message }));
+function issuesOf(error: z.ZodError, doc: unknown, prefix: (string | number)[] = []): FieldIssue[] {
+  return error.issues.flatMap((issue) => describeIssue(issue, doc)).map((i) => ({ path: [...prefix, ...i.path], message: i.message }));
 }
 
 /**
@@ -68,7 +81,7 @@ export function validateEntity(value: unknown, options: ValidateOptions = {}): V
   }
   const { kind, apiVersion, spec: rawSpec } = shape.data;
   const envelope = envelopeSchema.safeParse(value);
-  const issues: FieldIssue[] = envelope.success ? [] : issuesOf(envelope.error);
+  const issues: FieldIssue[] = envelope.success ? [] : issuesOf(envelope.error, value);
   let spec: Record<string, unknown> | undefined;
 
   if (typeof kind === 'string') {
@@ -86,12 +99,12 @@ export function validateEntity(value: unknown, options: ValidateOptions = {}): V
       } else {
         const parsed = definition.spec.safeParse(rawSpec);
         if (parsed.success) spec = parsed.data;
-        else issues.push(...issuesOf(parsed.error, ['spec']));
+        else issues.push(...issuesOf(parsed.error, rawSpec, ['spec']));
       }
     } else if (extra) {
       const parsed = genericSpecSchema.optional().safeParse(rawSpec);
       if (parsed.success) spec = parsed.data;
-      else issues.push(...issuesOf(parsed.error, ['spec']));
+      else issues.push(...issuesOf(parsed.error, rawSpec, ['spec']));
     } else {
       const nearest = Object.keys(BUILT_IN_KINDS).find((k) => k.toLowerCase() === kind.toLowerCase());
       issues.push({

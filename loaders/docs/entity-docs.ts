@@ -3,56 +3,17 @@ import { expandGlob } from '../catalog/crawl.ts';
 import { annotationOf, type CatalogNode } from '../catalog/graph.ts';
 import { isAbsoluteUrl, resolveInRepository } from '../catalog/repository-paths.ts';
 import { makeProblem, type Problem } from '../problems.ts';
-import { parseEntityRef } from '../catalog/refs.ts';
+import { docsUrl } from '../site-paths.ts';
 import type { Repository } from '../sources/source.ts';
 import type { CodeHighlighter } from './highlight.ts';
-import type { TocEntry } from './markdown.ts';
+import type { DocsPage, DocsSite, EntityDocs, ResolvedNav } from './schema.ts';
 import { renderSite, siteLinks, type DocsAsset, type SiteFile, type SiteRenderJob, type SiteRenderResult } from './render-site.ts';
 
 export { slugOf, type DocsAsset } from './render-site.ts';
 import { normaliseNav, parseMkdocs, type NavEntry } from './mkdocs.ts';
 import { DocsCache } from './site-cache.ts';
 
-/** A nav entry ready to render. */
-export type ResolvedNav =
-  | { type: 'page'; title: string; url: string }
-  | { type: 'link'; title: string; url: string }
-  | { type: 'section'; title: string; children: ResolvedNav[] };
-
-/** One built docs page. */
-export interface DocsPage {
-  entityRef: string;
-  /** Path under the entity's docs URL, `''` for the index, else ending in `/`. */
-  slug: string;
-  url: string;
-  title: string;
-  html: string;
-  headings: TocEntry[];
-  hasMermaid: boolean;
-  repository: string;
-  file: string;
-  editUrl?: string;
-  lastModified?: string;
-}
-
-/** One entity's docs site: its own nav, so a page never grows with the size of the portal. */
-export interface DocsSite {
-  entityRef: string;
-  title: string;
-  url: string;
-  nav: ResolvedNav[];
-  /** Pages in nav order, for previous/next. */
-  order: { title: string; url: string }[];
-  pageCount: number;
-  repository: string;
-}
-
-export interface EntityDocs {
-  site?: DocsSite;
-  pages: DocsPage[];
-  assets: DocsAsset[];
-  problems: Problem[];
-}
+export type { DocsPage, DocsSite, EntityDocs, ResolvedNav };
 
 export interface DocsBuildOptions {
   /** Site base, e.g. `/` or `/portal/`. */
@@ -77,11 +38,7 @@ export interface DocsLocation {
 const TECHDOCS_REF = 'backstage.io/techdocs-ref';
 
 /** `/docs/{namespace}/{kind}/{name}/` with the site base, lowercased like Backstage. */
-export function docsRoot(base: string, ref: string): string {
-  const { kind, namespace, name } = parseEntityRef(ref);
-  const part = (s: string) => encodeURIComponent(s.toLowerCase());
-  return `${base.replace(/\/$/, '')}/docs/${part(namespace)}/${part(kind)}/${part(name)}/`;
-}
+export const docsRoot = docsUrl;
 
 /** Finds where an entity's docs are, from `backstage.io/techdocs-ref`; problems when it points nowhere. */
 export function locateDocs(node: CatalogNode, repo: Repository, repositories: readonly Repository[]): { location?: DocsLocation; problem?: Problem } {

@@ -41,11 +41,9 @@ export interface PagePaths {
 }
 
 /** A heading of the page, for its table of contents. */
-export interface TocEntry {
-  depth: number;
-  id: string;
-  text: string;
-}
+import type { TocEntry } from './schema.ts';
+
+export type { TocEntry };
 
 /** A broken link or image, at its line in the Markdown source. */
 export interface RenderProblem {

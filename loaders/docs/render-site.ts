@@ -1,20 +1,15 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import type { CodeHighlighter } from './highlight.ts';
+import { docsAssetSchema, type DocsAsset } from './schema.ts';
 import { renderDocsPage, type RenderedPage } from './markdown.ts';
+
+export { docsAssetSchema, type DocsAsset };
 
 /** A file of a docs site: its path in the docs tree and in the repository. */
 export const siteFileSchema = z.object({ docPath: z.string(), repoPath: z.string() });
 export type SiteFile = z.infer<typeof siteFileSchema>;
 
-/** A file to copy into the site, e.g. an image. */
-export const docsAssetSchema = z.object({
-  /** Path under the site root, no leading slash, e.g. `docs/default/component/x/images/a.png`. */
-  outPath: z.string(),
-  repository: z.string(),
-  file: z.string(),
-});
-export type DocsAsset = z.infer<typeof docsAssetSchema>;
 
 /** Everything needed to render one site's Markdown: plain data, so it can go to a worker thread. */
 export const siteRenderJobSchema = z.object({

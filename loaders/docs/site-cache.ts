@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { problemSchema } from '../problems.ts';
-import type { EntityDocs } from './entity-docs.ts';
+import type { EntityDocs } from './schema.ts';
 import { docsPageSchema, docsSiteSchema } from './schema.ts';
 
 /** Bump when rendering changes, so older cached output is not reused. */

@@ -1,6 +1,6 @@
 import type { CatalogNode } from '../catalog/graph.ts';
-import { parseEntityRef } from '../catalog/refs.ts';
 import type { Logger } from '../logger.ts';
+import { entityUrl } from '../site-paths.ts';
 import { catalogGraph, entityNeighbourhood, systemMap, teamTree, type CatalogIndex } from './extract.ts';
 import { layoutGraph, layoutInput, layoutKey } from './layout.ts';
 import type { LayoutCache } from './layout-cache.ts';
@@ -21,13 +21,6 @@ export interface StoredDrawing {
   drawing: GraphDrawing;
 }
 
-/** `/catalog/{namespace}/{kind}/{name}/` under the base, lowercased like Backstage. */
-function entityHref(base: string, ref: string): string {
-  const { kind, namespace, name } = parseEntityRef(ref);
-  const part = (s: string) => encodeURIComponent(s.toLowerCase());
-  return `${base.replace(/\/$/, '')}/catalog/${part(namespace)}/${part(kind)}/${part(name)}/`;
-}
-
 /**
  * Every relation graph of the portal: each entity's neighbourhood, each system's and
  * domain's map, each group's team tree, and the whole catalog for the explorer (when it is
@@ -41,7 +34,7 @@ export function buildPortalGraphs(nodes: readonly CatalogNode[], options: Portal
   const draw = (view: GraphDrawing['view'], graph: Subgraph & { summarised?: number }, entityRef?: string, nodeData?: (ref: string) => Record<string, string>) => {
     const input = layoutInput(graph);
     const layout = options.cache.get(layoutKey(input), () => layoutGraph(input));
-    const svg = drawSvg(graph, layout, { hrefFor: (ref) => entityHref(options.base, ref), ...(nodeData ? { nodeData } : {}) });
+    const svg = drawSvg(graph, layout, { hrefFor: (ref) => entityUrl(options.base, ref), ...(nodeData ? { nodeData } : {}) });
     return toDrawing(view, graph, svg, entityRef);
   };
 

@@ -68,7 +68,7 @@ export async function lint(paths: readonly string[], options: LintOptions): Prom
   const docs = await buildPortalDocs(catalog, { base: '/' });
   const missing: Problem[] = files.map((f) => ({ severity: 'error', repository: '', file: f, message: `${f} does not exist` }));
   const problems = [...missing, ...sortProblems([...catalog.problems, ...docs.problems])].filter(
-    (p) => !(options.ignoreMissingRefs && p.severity === 'warning' && /is not in the catalog/.test(p.message)),
+    (p) => !(options.ignoreMissingRefs && p.code === 'dangling-ref'),
   );
   const pathOf = (p: Problem) => {
     const root = roots.get(p.repository);

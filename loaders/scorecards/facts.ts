@@ -76,12 +76,10 @@ export function factsFor(node: CatalogNode, context: FactContext): Partial<Recor
   const { entity } = node;
   const spec = entity.spec ?? {};
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
-  const annotations: Record<string, string> = {};
-  const rawAnnotations = entity.metadata['annotations'];
-  if (rawAnnotations && typeof rawAnnotations === 'object') for (const [k, v] of Object.entries(rawAnnotations)) if (typeof v === 'string') annotations[k] = v;
-  const tags = Array.isArray(entity.metadata['tags']) ? entity.metadata['tags'].filter((t): t is string => typeof t === 'string') : [];
-  const links = Array.isArray(entity.metadata['links']) ? entity.metadata['links'].filter((l): l is Record<string, unknown> => l !== null && typeof l === 'object') : [];
-  const linkTypes = links.map((l) => text(l['type'])).filter((t): t is string => t !== undefined);
+  const annotations = entity.metadata.annotations ?? {};
+  const tags = entity.metadata.tags ?? [];
+  const links = entity.metadata.links ?? [];
+  const linkTypes = links.map((l) => text(l.type)).filter((t): t is string => t !== undefined);
   const ownerRef = entity.relations.find((r) => r.type === 'ownedBy')?.targetRef;
   const ownerKind = ownerRef ? parseEntityRef(ownerRef).kind.toLowerCase() : undefined;
   const ownerExists = ownerRef ? context.byRef.has(ownerRef) : false;
@@ -93,14 +91,14 @@ export function factsFor(node: CatalogNode, context: FactContext): Partial<Recor
     hasOwner: ownerRef !== undefined,
     ownerExists,
     hasGroupOwner: ownerKind === 'group' && ownerExists,
-    hasTitle: text(entity.metadata['title']) !== undefined,
-    hasDescription: text(entity.metadata['description']) !== undefined,
+    hasTitle: text(entity.metadata.title) !== undefined,
+    hasDescription: text(entity.metadata.description) !== undefined,
     hasTags: tags.length > 0,
     tags,
     hasLifecycle: text(spec['lifecycle']) !== undefined,
     hasSystem: system !== undefined,
     linkTypes,
-    hasRunbook: links.some((l) => l['type'] === 'runbook' || /runbook/i.test(String(l['title'] ?? ''))),
+    hasRunbook: links.some((l) => l.type === 'runbook' || /runbook/i.test(l.title ?? '')),
     hasDashboard: linkTypes.includes('dashboard') || has('grafana/dashboard-selector', 'grafana/overview-dashboard', 'datadoghq.com/dashboard-url'),
     annotations,
     hasOnCall: has('pagerduty.com/service-id', 'pagerduty.com/integration-key', 'opsgenie.com/component-selector', 'opsgenie.com/team'),

@@ -1,6 +1,6 @@
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { problemId } from '../../loaders/problems.ts';
-import { humanizeEntityRef, parseEntityRef } from '../../loaders/catalog/refs.ts';
+import { humanizeEntityRef, parseEntityRef, stringifyEntityRef } from '../../loaders/catalog/refs.ts';
 import type { RelationType } from '../../loaders/catalog/relations.ts';
 
 export type CatalogNode = CollectionEntry<'entities'>['data'];
@@ -36,8 +36,7 @@ export async function docsFor(node: CatalogNode): Promise<{ url: string; title: 
   const borrowed = node.entity.metadata.annotations?.['backstage.io/techdocs-entity'];
   if (!borrowed) return undefined;
   try {
-    const { kind, namespace, name } = parseEntityRef(borrowed, { defaultKind: 'Component', defaultNamespace: node.entity.metadata.namespace });
-    return sites.get(`${kind}:${namespace}/${name}`.toLowerCase());
+    return sites.get(stringifyEntityRef(parseEntityRef(borrowed, { defaultKind: 'Component', defaultNamespace: node.entity.metadata.namespace })));
   } catch {
     return undefined;
   }

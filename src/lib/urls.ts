@@ -1,4 +1,4 @@
-import { parseEntityRef } from '../../loaders/catalog/refs.ts';
+import { entityUrl, joinBase } from '../../loaders/site-paths.ts';
 import { site } from './site.ts';
 
 /**
@@ -6,18 +6,12 @@ import { site } from './site.ts';
  * config, not `import.meta.env.BASE_URL`, which a stray `BASE_URL` environment variable overrides.
  */
 export function withBase(path: string): string {
-  const base = site.base.replace(/\/$/, '');
-  return `${base}${path.startsWith('/') ? path : `/${path}`}`;
+  return joinBase(site.base, path);
 }
 
 /** `/catalog/{namespace}/{kind}/{name}/`, lowercased like Backstage's URLs. */
 export function entityPath(ref: string): string {
-  const { kind, namespace, name } = parseEntityRef(ref);
-  return withBase(`/catalog/${enc(namespace)}/${enc(kind)}/${enc(name)}/`);
-}
-
-function enc(part: string): string {
-  return encodeURIComponent(part.toLowerCase());
+  return entityUrl(site.base, ref);
 }
 
 const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
