@@ -266,6 +266,72 @@ export async function buildEntityDocs(node: CatalogNode, location: DocsLocation,
   return 'done' in prepared ? prepared.done : prepared.finish(await renderSite(prepared.job, options.highlighter));
 }
 
+/** What turning a rendered site into the entity's docs needs. */
+interface FinishContext {
+  node: CatalogNode;
+  repo: Repository;
+  dir: string;
+  site: CollectedSite;
+  links: ReturnType<typeof siteLinks>;
+  report: (problem: Problem) => void;
+}
+
+/** The pages of a rendered site, with their problems reported and each page's title. */
+function pagesOf(rendered: SiteRenderResult, { node, repo, site, links, report }: FinishContext): { pages: DocsPage[]; titles: Map<string, string> } {
+  for (const { repoPath, message } of rendered.failed) {
+    report(makeProblem('error', { repository: repo.name, file: repoPath }, `could not be rendered (${message}); the page is left out`, { entityRef: node.ref }));
+  }
+  const pages: DocsPage[] = [];
+  const titles = new Map<string, string>();
+  for (const { docPath, repoPath, rendered: page } of rendered.pages) {
+    for (const p of page.problems) {
+      const url = repo.viewUrl(repoPath, p.line);
+      report(makeProblem('warning', { repository: repo.name, file: repoPath, ...(p.line ? { line: p.line } : {}), ...(p.column ? { column: p.column } : {}), ...(url ? { url } : {}) }, p.message, { entityRef: node.ref }));
+    }
+    const title = page.title ?? fallbackTitle(docPath, site.title);
+    titles.set(docPath, title);
+    const editUrl = site.editBase ? `${site.editBase.replace(/\/$/, '')}/${docPath}` : repo.editUrl(repoPath);
+    const lastModified = repo.lastModified(repoPath);
+    pages.push({
+      entityRef: node.ref,
+      slug: links.slugFor(docPath),
+      url: links.urlOf(docPath),
+      title,
+      html: page.html,
+      headings: page.headings,
+      hasMermaid: page.hasMermaid,
+      repository: repo.name,
+      file: repoPath,
+      ...(editUrl && isAbsoluteUrl(editUrl) ? { editUrl } : {}),
+      ...(lastModified ? { lastModified } : {}),
+    });
+  }
+  return { pages, titles };
+}
+
+/** The nav with every entry pointing at a built page, and the pages in nav order (for previous/next). */
+function resolveNav(entries: readonly NavEntry[], titles: ReadonlyMap<string, string>, { node, repo, dir, links, report }: FinishContext): { nav: ResolvedNav[]; order: { title: string; url: string }[] } {
+  const order: { title: string; url: string }[] = [];
+  const resolve = (items: readonly NavEntry[]): ResolvedNav[] =>
+    items.flatMap((entry): ResolvedNav[] => {
+      if (entry.type === 'link') return [{ type: 'link', title: entry.title, url: entry.url }];
+      if (entry.type === 'section') {
+        const children = resolve(entry.children);
+        return children.length ? [{ type: 'section', title: entry.title, children }] : [];
+      }
+      if (entry.type === 'include') return [];
+      const hit = links.findPage(entry.docPath);
+      if (!hit) {
+        report(makeProblem('warning', { repository: repo.name, file: dir ? `${dir}/mkdocs.yml` : 'mkdocs.yml' }, `nav lists ${entry.docPath}, which does not exist in the docs folder`, { entityRef: node.ref }));
+        return [];
+      }
+      const item = { title: entry.title ?? titles.get(hit) ?? hit, url: links.urlOf(hit) };
+      if (!order.some((o) => o.url === item.url)) order.push(item);
+      return [{ type: 'page', ...item }];
+    });
+  return { nav: resolve(entries), order };
+}
+
 /**
  * The reading half of `buildEntityDocs`: reads the site's files and, unless the cache holds
  * a site built from the same inputs, returns the rendering job (plain data, for a worker
@@ -345,56 +411,10 @@ export async function prepareEntityDocs(node: CatalogNode, location: DocsLocatio
   };
 
   const finish = async (rendered: SiteRenderResult): Promise<EntityDocs> => {
-    const links = siteLinks(site.files, root);
-    for (const { repoPath, message } of rendered.failed) {
-      problems.push(makeProblem('error', { repository: repo.name, file: repoPath }, `could not be rendered (${message}); the page is left out`, { entityRef: node.ref }));
-    }
-    const pages: DocsPage[] = [];
-    const titles = new Map<string, string>();
-    for (const { docPath, repoPath, rendered: page } of rendered.pages) {
-      for (const p of page.problems) {
-        const url = repo.viewUrl(repoPath, p.line);
-        problems.push(makeProblem('warning', { repository: repo.name, file: repoPath, ...(p.line ? { line: p.line } : {}), ...(p.column ? { column: p.column } : {}), ...(url ? { url } : {}) }, p.message, { entityRef: node.ref }));
-      }
-      const title = page.title ?? fallbackTitle(docPath, site.title);
-      titles.set(docPath, title);
-      const editUrl = site.editBase ? `${site.editBase.replace(/\/$/, '')}/${docPath}` : repo.editUrl(repoPath);
-      const lastModified = repo.lastModified(repoPath);
-      pages.push({
-        entityRef: node.ref,
-        slug: links.slugFor(docPath),
-        url: links.urlOf(docPath),
-        title,
-        html: page.html,
-        headings: page.headings,
-        hasMermaid: page.hasMermaid,
-        repository: repo.name,
-        file: repoPath,
-        ...(editUrl && isAbsoluteUrl(editUrl) ? { editUrl } : {}),
-        ...(lastModified ? { lastModified } : {}),
-      });
-    }
-
-    const order: { title: string; url: string }[] = [];
-    const resolve = (entries: NavEntry[]): ResolvedNav[] =>
-      entries.flatMap((entry): ResolvedNav[] => {
-        if (entry.type === 'link') return [{ type: 'link', title: entry.title, url: entry.url }];
-        if (entry.type === 'section') {
-          const children = resolve(entry.children);
-          return children.length ? [{ type: 'section', title: entry.title, children }] : [];
-        }
-        if (entry.type === 'include') return [];
-        const hit = links.findPage(entry.docPath);
-        if (!hit) {
-          problems.push(makeProblem('warning', { repository: repo.name, file: dir ? `${dir}/mkdocs.yml` : 'mkdocs.yml' }, `nav lists ${entry.docPath}, which does not exist in the docs folder`, { entityRef: node.ref }));
-          return [];
-        }
-        const item = { title: entry.title ?? titles.get(hit) ?? hit, url: links.urlOf(hit) };
-        if (!order.some((o) => o.url === item.url)) order.push(item);
-        return [{ type: 'page', ...item }];
-      });
-    const nav = resolve(site.nav ?? []);
-    const title = site.title ?? (typeof node.entity.metadata['title'] === 'string' ? node.entity.metadata['title'] : node.entity.metadata.name);
+    const context: FinishContext = { node, repo, dir, site, links: siteLinks(site.files, root), report: (p) => problems.push(p) };
+    const { pages, titles } = pagesOf(rendered, context);
+    const { nav, order } = resolveNav(site.nav ?? [], titles, context);
+    const title = site.title ?? node.entity.metadata.title ?? node.entity.metadata.name;
     const result: EntityDocs = {
       site: { entityRef: node.ref, title, url: root, nav, order, pageCount: pages.length, repository: repo.name },
       pages,
