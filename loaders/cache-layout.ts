@@ -25,6 +25,8 @@ export function cacheLayout(cacheDir: string) {
     graphLayouts: join(root, 'graph-layouts.json'),
     /** Each source's entity count in the last good build, for the mass-removal guard. */
     sourceCounts: join(root, 'source-counts.json'),
+    /** What plugins fetched, by plugin and entity, and their responses' ETags. */
+    plugins: join(root, 'plugin-data.json'),
     /** Last build's scorecard levels, for the change since then. */
     scorecardLevels: join(root, 'scorecard-levels.json'),
     /** Last build's Pagefind index, reused when no page changed. */

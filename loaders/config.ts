@@ -37,6 +37,21 @@ export const configSchema = z.strictObject({
   sources: z
     .array(z.union([z.strictObject({ local: localSourceSchema }), z.strictObject({ github: githubSourceSchema })]))
     .min(1, 'list at least one source'),
+  /**
+   * Plugins: the built-ins are on by default; an entry sets a built-in's options (or turns it
+   * off with `enabled: false`), or adds your own with `module:` (a path relative to this file,
+   * or an npm package). Each plugin validates its own options.
+   */
+  plugins: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        module: z.string().min(1).optional(),
+        enabled: z.boolean().default(true),
+        options: z.unknown().optional(),
+      }),
+    )
+    .default([]),
   /** Bounds on what one repository may hand the build; past them the rest is reported and skipped. */
   limits: z
     .strictObject({

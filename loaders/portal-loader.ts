@@ -12,9 +12,15 @@ import { catalogNodeSchema } from './catalog/graph.ts';
 import { LayoutCache } from './graphs/layout-cache.ts';
 import { buildPortalGraphs, type StoredDrawing } from './graphs/portal-graphs.ts';
 import { graphDrawingSchema } from './graphs/subgraph.ts';
+import { PluginCache } from './plugins/plugin-cache.ts';
+import { resolvePlugins } from './plugins/registry.ts';
+import { runPlugins, storedCardSchema, type StoredCard } from './plugins/run-plugins.ts';
 import { buildPortalScorecards } from './scorecards/portal-scorecards.ts';
 import { entityScoreSchema, type EntityScore } from './scorecards/schema.ts';
 import { countProblems, problemId, problemSchema, sortProblems, type Problem } from './problems.ts';
+
+/** What the `pluginCards` collection holds per entity: every plugin card it shows. */
+export const entityCardsSchema = z.object({ entityRef: z.string(), cards: z.array(storedCardSchema) });
 
 export { catalogNodeSchema, docsSiteSchema, entityScoreSchema, graphDrawingSchema, storedDocsPageSchema };
 
@@ -25,6 +31,7 @@ interface Portal {
   catalog: Catalog;
   docs: PortalDocs;
   graphs: StoredDrawing[];
+  cards: Map<string, StoredCard[]>;
   scores: EntityScore[];
   problems: Problem[];
 }
@@ -42,7 +49,7 @@ async function syncStore(context: LoaderContext, entries: { id: string; data: Re
 }
 
 /** The portal's collections, each filled from the one crawl. */
-const COLLECTIONS = ['entities', 'problems', 'docsSites', 'docsPages', 'graphs', 'scorecards'] as const;
+const COLLECTIONS = ['entities', 'problems', 'docsSites', 'docsPages', 'graphs', 'scorecards', 'pluginCards'] as const;
 type CollectionName = (typeof COLLECTIONS)[number];
 
 /**
@@ -77,8 +84,16 @@ async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: Astro
   await layouts.load(layoutFile);
   const graphs = buildPortalGraphs(catalog.nodes, { base: loaded.config.site.base, cache: layouts, logger: logger.fork('playbill:graphs') });
   await layouts.save(layoutFile);
-  const scores = await buildPortalScorecards(catalog, docs.pages, loaded.scorecards, { previousFile: cacheLayout(cacheDir).scorecardLevels, logger: logger.fork('playbill:scorecards') });
-  return { catalog, docs, graphs, scores, problems: sortProblems([...catalog.problems, ...docs.problems]) };
+  const pluginCache = new PluginCache();
+  await pluginCache.load(cacheLayout(cacheDir).plugins);
+  const plugins = await runPlugins(catalog.nodes, await resolvePlugins(loaded), { cache: pluginCache, logger: logger.fork('playbill:plugins') });
+  await pluginCache.save(cacheLayout(cacheDir).plugins);
+  const scores = await buildPortalScorecards(catalog, docs.pages, loaded.scorecards, {
+    previousFile: cacheLayout(cacheDir).scorecardLevels,
+    logger: logger.fork('playbill:scorecards'),
+    pluginFacts: plugins.facts,
+  });
+  return { catalog, docs, graphs, cards: plugins.cards, scores, problems: sortProblems([...catalog.problems, ...docs.problems, ...plugins.problems]) };
 }
 
 /** The Astro content loaders of the whole portal: catalog, problems and docs. */
@@ -128,6 +143,14 @@ export function portalLoaders(loaded: LoadedConfig): Record<CollectionName, Load
       async load(context) {
         const { scores } = await portalFor('scorecards', context);
         await syncStore(context, scores.map((score) => ({ id: `${score.scorecard} ${score.entityRef}`, data: { ...score } })));
+      },
+    },
+    pluginCards: {
+      name: 'playbill:plugins',
+      schema: entityCardsSchema,
+      async load(context) {
+        const { cards } = await portalFor('pluginCards', context);
+        await syncStore(context, [...cards].map(([entityRef, list]) => ({ id: entityRef, data: { entityRef, cards: list } })));
       },
     },
     docsPages: {

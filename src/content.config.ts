@@ -1,7 +1,7 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'zod';
-import { portalLoaders, catalogNodeSchema, docsSiteSchema, entityScoreSchema, graphDrawingSchema, storedDocsPageSchema } from '../loaders/portal-loader.ts';
+import { portalLoaders, catalogNodeSchema, docsSiteSchema, entityCardsSchema, entityScoreSchema, graphDrawingSchema, storedDocsPageSchema } from '../loaders/portal-loader.ts';
 import { loaded } from './lib/site.ts';
 import { problemSchema } from '../loaders/problems.ts';
 
@@ -14,6 +14,8 @@ export const collections = {
   docsPages: defineCollection({ loader: catalog.docsPages, schema: storedDocsPageSchema }),
   /** Relation graphs drawn at build time: neighbourhoods, system maps, team trees, the explorer. */
   graphs: defineCollection({ loader: catalog.graphs, schema: graphDrawingSchema }),
+  /** Each entity's plugin cards: what its tools know, fetched at build time. */
+  pluginCards: defineCollection({ loader: catalog.pluginCards, schema: entityCardsSchema }),
   /** Each entity's result on each scorecard that applies to it. */
   scorecards: defineCollection({ loader: catalog.scorecards, schema: entityScoreSchema }),
   /** The portal's own guides: trusted Markdown and MDX kept in this repository. */

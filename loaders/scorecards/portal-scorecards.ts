@@ -49,6 +49,8 @@ export interface PortalScorecardsOptions {
   previousFile?: string;
   logger?: Logger;
   now?: Date;
+  /** Facts plugins provided, by entity ref. */
+  pluginFacts?: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 /**
@@ -83,6 +85,7 @@ export async function buildPortalScorecards(catalog: Catalog, pages: readonly Do
         docs: docsChanged === undefined ? undefined : docsChanged ? { lastModified: docsChanged } : {},
         files: files.get(node.source.repository),
         now,
+        pluginFacts: options.pluginFacts?.get(node.ref) ?? {},
       };
     },
   });

@@ -149,3 +149,11 @@ export async function getDrawing(id: string) {
   drawings ??= getCollection('graphs').then((entries) => new Map(entries.map((e) => [e.id, e.data])));
   return (await drawings).get(id);
 }
+
+let pluginCards: Promise<Map<string, CollectionEntry<'pluginCards'>['data']['cards']>> | undefined;
+
+/** The plugin cards of an entity (empty when no plugin applies). Read once per build. */
+export async function getPluginCards(ref: string) {
+  pluginCards ??= getCollection('pluginCards').then((entries) => new Map(entries.map((e) => [e.data.entityRef, e.data.cards])));
+  return (await pluginCards).get(ref) ?? [];
+}

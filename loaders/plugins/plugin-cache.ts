@@ -1,0 +1,57 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { CachedResponse } from './http.ts';
+
+/**
+ * What plugins fetched, kept in the build cache between builds: per plugin and entity, the
+ * data with its key and when it was fetched, and the ETags of the responses it came from.
+ * Written atomically; an unreadable file is an empty cache.
+ */
+const entrySchema = z.object({ key: z.string(), fetchedAt: z.string(), data: z.unknown() });
+const fileSchema = z.object({
+  version: z.literal(1),
+  plugins: z.record(z.string(), z.record(z.string(), entrySchema)),
+  etags: z.record(z.string(), z.object({ etag: z.string(), body: z.unknown() })),
+});
+export type CachedData = z.infer<typeof entrySchema>;
+
+export class PluginCache {
+  readonly etags = new Map<string, CachedResponse>();
+  private readonly stored = new Map<string, Map<string, CachedData>>();
+  private readonly next = new Map<string, Map<string, CachedData>>();
+
+  async load(file: string): Promise<void> {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(file, 'utf8'));
+    } catch {
+      return;
+    }
+    const parsed = fileSchema.safeParse(json);
+    if (!parsed.success) return;
+    for (const [plugin, entries] of Object.entries(parsed.data.plugins)) this.stored.set(plugin, new Map(Object.entries(entries)));
+    for (const [url, response] of Object.entries(parsed.data.etags)) this.etags.set(url, { etag: response.etag, body: response.body });
+  }
+
+  /** Last build's entry for a plugin and entity. */
+  get(plugin: string, ref: string): CachedData | undefined {
+    return this.stored.get(plugin)?.get(ref);
+  }
+
+  /** Keeps an entry for the next build. */
+  keep(plugin: string, ref: string, entry: CachedData): void {
+    const entries = this.next.get(plugin) ?? new Map<string, CachedData>();
+    entries.set(ref, entry);
+    this.next.set(plugin, entries);
+  }
+
+  /** Writes what was kept this build; entries of entities or plugins gone are dropped. */
+  async save(file: string): Promise<void> {
+    await mkdir(dirname(file), { recursive: true });
+    const plugins = Object.fromEntries([...this.next].map(([name, entries]) => [name, Object.fromEntries(entries)]));
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify({ version: 1, plugins, etags: Object.fromEntries(this.etags) }));
+    await rename(temporary, file);
+  }
+}
