@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalog } from './build-catalog.ts';
 import type { Problem } from '../problems.ts';
 import { localSource } from '../sources/local.ts';
+import { memoryRepository } from '../sources/memory.ts';
+import { normaliseCodeOwner } from './codeowners.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../test/fixtures/broken-org');
 
@@ -124,5 +126,32 @@ describe('untrusted files', () => {
         "catalog-info.yaml:9 huge.yaml could not be read: file is 3145731 bytes, over the 2097152-byte limit (limits.maxFileBytes)",
       ]
     `);
+  });
+});
+
+describe('CODEOWNERS', () => {
+  const descriptor = (name: string, owner?: string) =>
+    `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: production\n${owner ? `  owner: ${owner}\n` : ''}`;
+
+  it('gives an entity without spec.owner the owner of the catch-all rule, as Backstage does', async () => {
+    const repo = memoryRepository('svc', { 'catalog-info.yaml': descriptor('svc'), '.github/CODEOWNERS': '# Owners\n*.md @acme/writers\n* @acme/payments-team @ada\n' }, ['catalog-info.yaml']);
+    const catalog = await buildCatalog([{ id: 'memory', listRepositories: async () => [repo] }]);
+    expect(catalog.nodes[0]?.entity.relations).toContainEqual({ type: 'ownedBy', targetRef: 'group:default/payments-team' });
+    expect(catalog.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('warns where spec.owner and CODEOWNERS disagree, and keeps spec.owner', async () => {
+    const repo = memoryRepository('svc', { 'catalog-info.yaml': descriptor('svc', 'web-team'), CODEOWNERS: '* @acme/payments-team\n' }, ['catalog-info.yaml']);
+    const catalog = await buildCatalog([{ id: 'memory', listRepositories: async () => [repo] }]);
+    expect(catalog.nodes[0]?.entity.relations).toContainEqual({ type: 'ownedBy', targetRef: 'group:default/web-team' });
+    expect(catalog.problems.filter((p) => !p.message.includes('not in the catalog')).map(line)).toMatchInlineSnapshot(`
+      [
+        "warning svc/catalog-info.yaml:8:3 spec.owner is "web-team" but CODEOWNERS names "payments-team" as the owner; make them agree",
+      ]
+    `);
+  });
+
+  it('normalises owners as Backstage does', () => {
+    expect(['@acme/team-a', '@ada', 'grace@acme.example', 'plain'].map(normaliseCodeOwner)).toEqual(['team-a', 'ada', 'grace', 'plain']);
   });
 });

@@ -3,8 +3,9 @@ import { parseYamlDocuments, type ParsedDocument } from './parse.ts';
 import { isAbsoluteUrl, resolveInRepository } from './repository-paths.ts';
 import { resolvePlaceholders } from './placeholders.ts';
 import { makeProblem, type Place, type Problem, type Severity } from '../problems.ts';
-import { DEFAULT_NAMESPACE, stringifyEntityRef } from './refs.ts';
+import { DEFAULT_NAMESPACE, parseEntityRef, stringifyEntityRef } from './refs.ts';
 import { FileTooLargeError, PathEscapeError, type Repository } from '../sources/source.ts';
+import { CODEOWNER_KINDS, codeOwnerOf } from './codeowners.ts';
 import { validateEntity, valueAt, type ValidEntity, type ValidateOptions } from './validate.ts';
 
 /** A valid entity and where it was written. */
@@ -127,6 +128,29 @@ export async function crawlRepository(repo: Repository, options: CrawlOptions = 
   return { records, problems, files };
 }
 
+/**
+ * Fills in `spec.owner` from CODEOWNERS where the descriptor has none, as Backstage's
+ * processor does; where both exist and name different owners, says so.
+ */
+async function withCodeOwner(repo: Repository, value: unknown, warn: (path: (string | number)[], message: string) => void): Promise<unknown> {
+  const kind = valueAt(value, ['kind']);
+  const spec = valueAt(value, ['spec']);
+  if (typeof kind !== 'string' || !CODEOWNER_KINDS.has(kind) || spec === null || typeof spec !== 'object' || Array.isArray(spec) || value === null || typeof value !== 'object') return value;
+  const owner = valueAt(spec, ['owner']);
+  if (owner !== undefined && typeof owner !== 'string') return value;
+  const found = await codeOwnerOf(repo);
+  if (!found) return value;
+  if (owner === undefined) return { ...value, spec: { ...spec, owner: found.owner } };
+  let named: string;
+  try {
+    named = parseEntityRef(owner, { defaultKind: 'Group' }).name.toLowerCase();
+  } catch {
+    return value; // An invalid ref is reported by validation.
+  }
+  if (named !== found.owner.toLowerCase()) warn(['spec', 'owner'], `spec.owner is "${owner}" but ${found.file} names "${found.owner}" as the owner; make them agree`);
+  return value;
+}
+
 async function readDocument(
   repo: Repository,
   file: string,
@@ -148,6 +172,7 @@ async function readDocument(
   const resolved = await resolvePlaceholders(doc.value, { file, readFile: (p) => repo.readFile(p) });
   for (const issue of resolved.issues) report(issue.severity, at(issue.path), issue.message, extra(issue.path));
   if (resolved.issues.some((i) => i.severity === 'error')) return undefined;
+  resolved.value = await withCodeOwner(repo, resolved.value, (path, message) => report('warning', at(path), message, extra(path)));
 
   const result = validateEntity(resolved.value, options);
   if (!result.ok) {
