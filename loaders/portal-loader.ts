@@ -13,6 +13,7 @@ import { LayoutCache } from './graphs/layout-cache.ts';
 import { buildPortalGraphs, type StoredDrawing } from './graphs/portal-graphs.ts';
 import { graphDrawingSchema } from './graphs/subgraph.ts';
 import { PluginCache } from './plugins/plugin-cache.ts';
+import { githubGraphql, githubSourceSchema } from './sources/github.ts';
 import { resolvePlugins } from './plugins/registry.ts';
 import { runPlugins, storedCardSchema, type StoredCard } from './plugins/run-plugins.ts';
 import { buildPortalScorecards } from './scorecards/portal-scorecards.ts';
@@ -86,7 +87,13 @@ async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: Astro
   await layouts.save(layoutFile);
   const pluginCache = new PluginCache();
   await pluginCache.load(cacheLayout(cacheDir).plugins);
-  const plugins = await runPlugins(catalog.nodes, await resolvePlugins(loaded), { cache: pluginCache, logger: logger.fork('playbill:plugins') });
+  const githubConfig = loaded.config.sources.flatMap((s) => ('github' in s ? [s.github] : []))[0] ?? githubSourceSchema.parse({ org: '-' });
+  const plugins = await runPlugins(catalog.nodes, await resolvePlugins(loaded), {
+    cache: pluginCache,
+    logger: logger.fork('playbill:plugins'),
+    github: githubGraphql({ config: githubConfig, cacheDir }),
+    commits: new Map(catalog.repositories.flatMap((r) => (r.commit ? [[r.name, r.commit]] : []))),
+  });
   await pluginCache.save(cacheLayout(cacheDir).plugins);
   const scores = await buildPortalScorecards(catalog, docs.pages, loaded.scorecards, {
     previousFile: cacheLayout(cacheDir).scorecardLevels,

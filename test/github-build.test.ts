@@ -16,7 +16,12 @@ let first: { dist: string; log: string };
 let coldRequests = 0;
 
 beforeAll(async () => {
-  github = await startFakeGithub({ org: 'acme-sample', token: TOKEN, repos: await reposFromFolder(join(import.meta.dirname, '../content')) });
+  const repos = (await reposFromFolder(join(import.meta.dirname, '../content'))).map((repo) =>
+    repo.name === 'payments-api'
+      ? { ...repo, activity: { release: { name: 'v4.2.0', tagName: 'v4.2.0', publishedAt: '2026-11-10T09:00:00Z' }, openPullRequests: 3, ci: 'FAILURE' as const, runs: [{ workflow: 'CI', conclusion: 'FAILURE' as const }], protectedBranch: true } }
+      : repo,
+  );
+  github = await startFakeGithub({ org: 'acme-sample', token: TOKEN, repos });
   dir = await mkdtemp(join(tmpdir(), 'playbill-gh-build-'));
   const config = join(dir, 'playbill.config.yaml');
   await writeFile(config, `site:\n  title: Acme on GitHub\nsources:\n  - github:\n      org: acme-sample\n      apiUrl: ${github.apiUrl}\n`);
@@ -39,9 +44,23 @@ describe('a portal built from GitHub', () => {
   });
 
   it('costs one request per 100 repositories plus one download per repository, and one request to rebuild', async () => {
-    expect(coldRequests).toBe(16);
+    // 16 for the crawl, and one GraphQL query for the GitHub plugin (up to 20 repositories each).
+    expect(coldRequests).toBe(17);
     await buildPortal(join(dir, 'playbill.config.yaml'), { GITHUB_TOKEN: TOKEN }, dir);
+    // Nothing changed: the crawl's one listing query; the plugin's data is fresh and keyed by commit.
     expect(github.apiRequests() - coldRequests).toBe(1);
+  });
+
+  it('shows what GitHub knows on the entity page, and feeds the scorecards', async () => {
+    const entity = await readFile(join(first.dist, 'catalog/default/component/payments-api/index.html'), 'utf8');
+    const card = /<section class="panel plugin-card plugin-github"[\s\S]*?<\/section>/.exec(entity)?.[0] ?? '';
+    expect(card).toContain('CI on main: failure');
+    expect(card).toContain('v4.2.0 (2026-11-10)');
+    expect(card).toMatch(/As of <time datetime="\d{4}-/);
+    const scores = JSON.parse(await readFile(join(first.dist, 'api/scorecards.json'), 'utf8'));
+    const payments = scores.entities.find((e: { entityRef: string }) => e.entityRef === 'component:default/payments-api');
+    expect(payments.checks.find((c: { id: string }) => c.id === 'ci-green').result).toBe('fail');
+    expect(payments.checks.find((c: { id: string }) => c.id === 'recent-release').result).toBe('pass');
   });
 
   it('never writes the token into the site', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CatalogNode } from '../catalog/graph.ts';
 import type { Logger } from '../logger.ts';
+import type { GithubGraphql } from '../sources/github.ts';
 import type { HttpClient } from './http.ts';
 
 /**
@@ -60,6 +61,8 @@ export interface PluginContext<Options> {
   options: Options;
   /** HTTP with conditional requests, retries with backoff, rate limits, a concurrency limit and a time budget. */
   http: HttpClient;
+  /** GitHub's GraphQL API through the client the crawl uses; undefined without GitHub credentials. */
+  github?: GithubGraphql | undefined;
   /** A secret from the environment; never logged, never rendered. Undefined when unset. */
   secret(name: string): string | undefined;
   logger: Logger;

@@ -150,7 +150,7 @@ describe('plugins in the config', () => {
       "Error: Invalid plugin options in <dir>/playbill.config.yaml:
         <dir>/playbill.config.yaml:5:16 plugins.0.options.baseUrl: Invalid URL (plugin jira)
         <dir>/playbill.config.yaml:7:5 plugins.1.options: Unrecognized key: "colour" (plugin pagerduty)
-        <dir>/playbill.config.yaml:8:5 plugins.2.name: no built-in plugin "nonesuch"; built-ins: pagerduty, sonarqube, opsgenie, grafana, datadog, sentry, snyk, jira, argocd, kubernetes (or give module: for your own)"
+        <dir>/playbill.config.yaml:8:5 plugins.2.name: no built-in plugin "nonesuch"; built-ins: github, pagerduty, sonarqube, opsgenie, grafana, datadog, sentry, snyk, jira, argocd, kubernetes (or give module: for your own)"
     `);
   });
 
@@ -166,5 +166,36 @@ describe('plugins in the config', () => {
     const results = await runPlugins(catalog.nodes, plugins, { cache: new PluginCache() });
     expect(results.cards.get('component:default/radio')?.map((c) => c.card.summary)).toEqual(['Now playing KEXP: Heroes']);
     expect(results.facts.get('component:default/radio')).toEqual({ onCall: true });
+  });
+});
+
+describe('the GitHub plugin', () => {
+  it('asks one GraphQL query per 20 repositories, nothing while fresh, and again for a repository whose commit changed', async () => {
+    const { startFakeGithub } = await import('../../test/support/fake-github.ts');
+    const { githubGraphql, githubSourceSchema } = await import('../sources/github.ts');
+    const { github: plugin } = await import('./builtin/github.ts');
+    const names = Array.from({ length: 45 }, (_, i) => `svc-${i}`);
+    const fake = await startFakeGithub({ org: 'acme', token: TOKEN, repos: names.map((name) => ({ name, files: {}, activity: { ci: 'SUCCESS', openIssues: 2 } })) });
+    try {
+      const repo = memoryRepository('org', { 'catalog-info.yaml': names.map((n) => component(n, { 'github.com/project-slug': `acme/${n}` })).join('---\n') }, ['catalog-info.yaml']);
+      const catalog = await buildCatalog([{ id: 'memory', listRepositories: async () => [repo] }]);
+      const run = async (commit: string, now: Date) => {
+        const cache = new PluginCache();
+        await cache.load(join(dir, 'github.json'));
+        const client = githubGraphql({ config: githubSourceSchema.parse({ org: 'acme', apiUrl: fake.apiUrl }), cacheDir: dir, env: { GITHUB_TOKEN: TOKEN } });
+        const before = fake.apiRequests();
+        const results = await runPlugins(catalog.nodes, [{ plugin: erasePlugin(plugin), options: plugin.options.parse({}) }], { cache, github: client, now, commits: new Map([['org', commit]]) });
+        await cache.save(join(dir, 'github.json'));
+        return { results, requests: fake.apiRequests() - before };
+      };
+      const cold = await run('c1', new Date('2026-11-30T10:00:00Z'));
+      expect(cold.requests).toBe(3);
+      expect(cold.results.facts.get('component:default/svc-7')).toEqual({ ciStatus: 'success' });
+      expect(cold.results.cards.get('component:default/svc-7')?.[0]?.card.fields).toContainEqual({ label: 'Open issues', value: '2', href: 'https://github.example/acme/svc-7/issues' });
+      expect((await run('c1', new Date('2026-11-30T10:10:00Z'))).requests).toBe(0);
+      expect((await run('c2', new Date('2026-11-30T10:20:00Z'))).requests).toBe(3);
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -6,12 +6,13 @@ import { parseYamlDocuments } from '../catalog/parse.ts';
 import { ConfigError, type LoadedConfig } from '../config.ts';
 import { erasePlugin, type PlaybillPlugin } from './api.ts';
 import { DEEP_LINK_PLUGINS } from './builtin/deep-links.ts';
+import { github } from './builtin/github.ts';
 import { pagerduty } from './builtin/pagerduty.ts';
 import { sonarqube } from './builtin/sonarqube.ts';
 import type { ConfiguredPlugin } from './run-plugins.ts';
 
 /** The plugins that ship with Playbill, on by default; `plugins:` in the config sets their options or turns them off. */
-export const BUILT_IN_PLUGINS: readonly PlaybillPlugin<unknown, unknown>[] = [erasePlugin(pagerduty), erasePlugin(sonarqube), ...DEEP_LINK_PLUGINS];
+export const BUILT_IN_PLUGINS: readonly PlaybillPlugin<unknown, unknown>[] = [erasePlugin(github), erasePlugin(pagerduty), erasePlugin(sonarqube), ...DEEP_LINK_PLUGINS];
 
 /** What a plugin module must export as default, checked before it is run. */
 const pluginShape = z.looseObject({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CatalogNode } from '../catalog/graph.ts';
 import type { Logger } from '../logger.ts';
 import { makeProblem, type Problem } from '../problems.ts';
+import type { GithubGraphql } from '../sources/github.ts';
 import { pluginCardSchema, type PlaybillPlugin, type PluginEntity, type RenderedCard } from './api.ts';
 import { createHttpClient } from './http.ts';
 import type { PluginCache } from './plugin-cache.ts';
@@ -39,6 +40,10 @@ export interface RunPluginsOptions {
   unitMs?: number;
   /** Milliseconds before one request is given up. */
   timeoutMs?: number;
+  /** GitHub for plugins that read it, when there are credentials. */
+  github?: GithubGraphql | undefined;
+  /** The commit each repository was read at, by repository name, when known. */
+  commits?: ReadonlyMap<string, string>;
 }
 
 /** What the plugins stage yields. */
@@ -102,7 +107,7 @@ export async function runPlugins(nodes: readonly CatalogNode[], plugins: readonl
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
   const results: PluginResults = { cards: new Map(), facts: new Map(), problems: [], requests: 0 };
-  const entities: PluginEntity[] = nodes.map((node) => ({ node, annotations: node.entity.metadata.annotations ?? {} }));
+  const entities: PluginEntity[] = nodes.map((node) => ({ node, annotations: node.entity.metadata.annotations ?? {}, commit: options.commits?.get(node.source.repository) }));
 
   for (const { plugin, options: pluginOptions } of plugins) {
     const mine = entities.filter((e) => applies(plugin, e));
@@ -122,6 +127,7 @@ export async function runPlugins(nodes: readonly CatalogNode[], plugins: readonl
     const context = {
       options: pluginOptions,
       http,
+      github: options.github,
       secret: (name: string) => {
         const value = env[name];
         if (value) secrets.add(value);
@@ -182,7 +188,7 @@ export async function runPlugins(nodes: readonly CatalogNode[], plugins: readonl
       results.cards.set(entity.node.ref, [...(results.cards.get(entity.node.ref) ?? []), stored]);
     }
   }
-  results.requests = http.stats.requests;
-  options.logger?.info(`${plugins.length} plugins: ${[...results.cards.values()].reduce((n, c) => n + c.length, 0)} cards on ${results.cards.size} entities, ${http.stats.requests} requests (${http.stats.notModified} not modified) in ${Date.now() - started} ms`);
+  results.requests = http.stats.requests + (options.github?.requests() ?? 0);
+  options.logger?.info(`${plugins.length} plugins: ${[...results.cards.values()].reduce((n, c) => n + c.length, 0)} cards on ${results.cards.size} entities, ${http.stats.requests + (options.github?.requests() ?? 0)} requests (${http.stats.notModified} not modified) in ${Date.now() - started} ms`);
   return results;
 }

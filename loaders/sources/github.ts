@@ -319,6 +319,25 @@ function createClient(options: GithubSourceOptions, onResponse: (headers: Record
   return hook(new Client(token ? { auth: token } : {}));
 }
 
+/** The GraphQL side of the client the crawl uses, for plugins: same credentials, throttling, retries and wait budget. */
+export interface GithubGraphql {
+  graphql(query: string, variables?: Record<string, unknown>): Promise<unknown>;
+  /** Requests made so far. */
+  requests(): number;
+}
+
+/** A GraphQL client for plugins, or undefined when the environment has no GitHub credentials. */
+export function githubGraphql(options: GithubSourceOptions): GithubGraphql | undefined {
+  const env = options.env ?? process.env;
+  if (!env.GITHUB_TOKEN && !(env.PLAYBILL_GITHUB_APP_ID && env.PLAYBILL_GITHUB_APP_PRIVATE_KEY)) return undefined;
+  let requests = 0;
+  const client = createClient(options, () => requests++);
+  return {
+    graphql: async (query, variables = {}) => (await client).graphql(query, variables),
+    requests: () => requests,
+  };
+}
+
 /** A readable explanation of a failed request, never including credentials. */
 function explain(error: unknown): string {
   const status = z.object({ status: z.number() }).safeParse(error);
@@ -359,6 +378,7 @@ export function githubSource(options: GithubSourceOptions): Source & { problems:
     openLocalRepository(`${config.org}/${name}`, join(root, 'repos', name), {
       catalogPaths: paths,
       ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
+      commit: sha,
       urlTemplate: `${origin}/${config.org}/${encodeURIComponent(name)}/blob/${sha}/{path}`,
       editUrlTemplate: `${origin}/${config.org}/${encodeURIComponent(name)}/edit/${encodeURIComponent(branch)}/{path}`,
       // One date per repository: the crawled commit's (per-file dates would cost a request each).

@@ -21,6 +21,8 @@ export interface LocalSourceOptions {
   editUrlTemplate?: string;
   /** Commit dates by path relative to the repository, e.g. from `gitLastModified`. */
   dates?: ReadonlyMap<string, string>;
+  /** The commit the files are from, when known (GitHub). */
+  commit?: string;
   /** Date for files `dates` does not list, e.g. the crawled commit's. */
   defaultDate?: string;
 }
@@ -95,6 +97,7 @@ export async function openLocalRepository(
     lastModified(path) {
       return options.dates?.get(path) ?? options.defaultDate;
     },
+    ...(options.commit ? { commit: options.commit } : {}),
   };
 }
 

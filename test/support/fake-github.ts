@@ -20,6 +20,17 @@ export interface FakeRepo {
   archived?: boolean;
   topics?: string[];
   defaultBranch?: string;
+  /** What the GitHub plugin reads; absent fields read as GitHub answers for a quiet repository. */
+  activity?: {
+    release?: { name: string; tagName: string; publishedAt: string };
+    openPullRequests?: number;
+    openIssues?: number;
+    license?: string;
+    languages?: string[];
+    ci?: 'SUCCESS' | 'FAILURE' | 'PENDING' | 'ERROR';
+    runs?: { workflow: string; conclusion: 'SUCCESS' | 'FAILURE' }[];
+    protectedBranch?: boolean;
+  };
 }
 
 /** A canned failure for one request. */
@@ -56,8 +67,24 @@ export interface FakeGithub {
 const SCHEMA = buildSchema(`
   type Query {
     organization(login: String!): Organization
+    repository(owner: String!, name: String!): Repository
     rateLimit: RateLimit
   }
+  enum PullRequestState { OPEN CLOSED MERGED }
+  enum IssueState { OPEN CLOSED }
+  enum LanguageOrderField { SIZE }
+  input LanguageOrder { field: LanguageOrderField! direction: OrderDirection! }
+  type Release { name: String tagName: String! publishedAt: String url: String! }
+  type CountConnection { totalCount: Int! }
+  type License { spdxId: String name: String! }
+  type Language { name: String! }
+  type LanguageConnection { nodes: [Language] }
+  type StatusCheckRollup { state: String! }
+  type Workflow { name: String! }
+  type WorkflowRun { url: String! workflow: Workflow! }
+  type CheckSuite { conclusion: String status: String! workflowRun: WorkflowRun }
+  type CheckSuiteConnection { nodes: [CheckSuite] }
+  type BranchProtectionRule { requiresApprovingReviews: Boolean! requiresStatusChecks: Boolean! }
   type RateLimit { limit: Int! cost: Int! remaining: Int! resetAt: String! }
   enum RepositoryOrderField { CREATED_AT UPDATED_AT PUSHED_AT NAME STARGAZERS }
   enum OrderDirection { ASC DESC }
@@ -89,8 +116,15 @@ const SCHEMA = buildSchema(`
   type RepositoryTopicConnection { nodes: [RepositoryTopic] }
   interface GitObject { oid: String! }
   type Blob implements GitObject { oid: String! text: String byteSize: Int! isTruncated: Boolean! }
-  type Commit implements GitObject { oid: String! committedDate: String! }
-  type Ref { name: String! target: GitObject }
+  type Commit implements GitObject {
+    oid: String!
+    committedDate: String!
+    messageHeadline: String!
+    url: String!
+    statusCheckRollup: StatusCheckRollup
+    checkSuites(last: Int): CheckSuiteConnection
+  }
+  type Ref { name: String! target: GitObject branchProtectionRule: BranchProtectionRule }
   type Repository {
     name: String!
     nameWithOwner: String!
@@ -102,6 +136,12 @@ const SCHEMA = buildSchema(`
     defaultBranchRef: Ref
     ref(qualifiedName: String!): Ref
     object(expression: String!): GitObject
+    url: String!
+    latestRelease: Release
+    pullRequests(states: [PullRequestState!]): CountConnection!
+    issues(states: [IssueState!]): CountConnection!
+    licenseInfo: License
+    languages(first: Int, orderBy: LanguageOrder): LanguageConnection!
   }
 `);
 
@@ -157,8 +197,52 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     members: () => ({ nodes: t.members.map((login) => ({ login })) }),
   });
 
+  /** One repository as GitHub's GraphQL API shows it. */
+  const repositoryNode = (repo: FakeRepo) => {
+    const sha = commitOf(repo);
+    const branch = repo.defaultBranch ?? 'main';
+    const activity = repo.activity ?? {};
+    const web = `https://github.example/${options.org}/${repo.name}`;
+    const commit = {
+      __typename: 'Commit',
+      oid: sha,
+      committedDate: '2026-11-20T10:00:00Z',
+      messageHeadline: `Update ${repo.name}`,
+      url: `${web}/commit/${sha}`,
+      statusCheckRollup: activity.ci ? { state: activity.ci } : null,
+      checkSuites: () => ({ nodes: (activity.runs ?? []).map((r, i) => ({ conclusion: r.conclusion, status: 'COMPLETED', workflowRun: { url: `${web}/actions/runs/${i + 1}`, workflow: { name: r.workflow } } })) }),
+    };
+    return {
+      url: web,
+      latestRelease: activity.release ? { ...activity.release, url: `${web}/releases/tag/${activity.release.tagName}` } : null,
+      pullRequests: () => ({ totalCount: activity.openPullRequests ?? 0 }),
+      issues: () => ({ totalCount: activity.openIssues ?? 0 }),
+      licenseInfo: activity.license ? { spdxId: activity.license, name: activity.license } : null,
+      languages: () => ({ nodes: (activity.languages ?? []).map((name) => ({ name })) }),
+      name: repo.name,
+      nameWithOwner: `${options.org}/${repo.name}`,
+      isPrivate: (repo.visibility ?? 'PUBLIC') !== 'PUBLIC',
+      visibility: repo.visibility ?? 'PUBLIC',
+      isArchived: repo.archived ?? false,
+      isFork: repo.fork ?? false,
+      repositoryTopics: () => ({ nodes: (repo.topics ?? []).map((name) => ({ topic: { name } })) }),
+      defaultBranchRef: { name: branch, target: commit, branchProtectionRule: activity.protectedBranch ? { requiresApprovingReviews: true, requiresStatusChecks: true } : null },
+      ref: ({ qualifiedName }: { qualifiedName: string }) => (qualifiedName === `refs/heads/${branch}` ? { name: branch, target: commit } : null),
+      object: ({ expression }: { expression: string }) => {
+        const [ref, path = ''] = expression.split(':', 2);
+        if (ref !== 'HEAD' && ref !== branch) return null;
+        const text = repo.files[path];
+        return text === undefined ? null : { __typename: 'Blob', oid: createHash('sha1').update(text).digest('hex'), text, byteSize: text.length, isTruncated: false };
+      },
+    };
+  };
+
   const rootValue = {
     rateLimit: () => ({ limit: 5000, cost: 1, remaining, resetAt: new Date(Date.now() + 3600_000).toISOString() }),
+    repository: ({ owner, name }: { owner: string; name: string }) => {
+      const repo = owner === options.org ? repos.find((r) => r.name === name) : undefined;
+      return repo ? repositoryNode(repo) : null;
+    },
     organization: ({ login }: { login: string }) => {
       if (login !== options.org) return null;
       return {
@@ -174,28 +258,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
           return {
             totalCount: sorted.length,
             pageInfo: { hasNextPage: end < sorted.length - 1, endCursor: slice.length ? Buffer.from(String(end)).toString('base64') : null },
-            nodes: slice.map((repo) => {
-              const sha = commitOf(repo);
-              const branch = repo.defaultBranch ?? 'main';
-              const commit = { __typename: 'Commit', oid: sha, committedDate: '2026-11-20T10:00:00Z' };
-              return {
-                name: repo.name,
-                nameWithOwner: `${options.org}/${repo.name}`,
-                isPrivate: (repo.visibility ?? 'PUBLIC') !== 'PUBLIC',
-                visibility: repo.visibility ?? 'PUBLIC',
-                isArchived: repo.archived ?? false,
-                isFork: repo.fork ?? false,
-                repositoryTopics: () => ({ nodes: (repo.topics ?? []).map((name) => ({ topic: { name } })) }),
-                defaultBranchRef: { name: branch, target: commit },
-                ref: ({ qualifiedName }: { qualifiedName: string }) => (qualifiedName === `refs/heads/${branch}` ? { name: branch, target: commit } : null),
-                object: ({ expression }: { expression: string }) => {
-                  const [ref, path = ''] = expression.split(':', 2);
-                  if (ref !== 'HEAD' && ref !== branch) return null;
-                  const text = repo.files[path];
-                  return text === undefined ? null : { __typename: 'Blob', oid: createHash('sha1').update(text).digest('hex'), text, byteSize: text.length, isTruncated: false };
-                },
-              };
-            }),
+            nodes: slice.map(repositoryNode),
           };
         },
       };
