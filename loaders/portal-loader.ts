@@ -15,7 +15,8 @@ import { graphDrawingSchema } from './graphs/subgraph.ts';
 import { PluginCache } from './plugins/plugin-cache.ts';
 import { githubGraphql, githubSourceSchema } from './sources/github.ts';
 import { resolvePlugins } from './plugins/registry.ts';
-import { runPlugins, storedCardSchema, type StoredCard } from './plugins/run-plugins.ts';
+import { runPlugins, storedCardSchema, type PluginResults, type StoredCard } from './plugins/run-plugins.ts';
+import type { Logger } from './logger.ts';
 import { buildPortalScorecards } from './scorecards/portal-scorecards.ts';
 import { entityScoreSchema, type EntityScore } from './scorecards/schema.ts';
 import { countProblems, problemId, problemSchema, sortProblems, type Problem } from './problems.ts';
@@ -74,33 +75,43 @@ function memoisedPortal(loaded: LoadedConfig): (name: CollectionName, context: L
 
 /** Crawls every source and builds every docs site; each stage logs under its own label. */
 async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: AstroIntegrationLogger): Promise<Portal> {
+  const layout = cacheLayout(cacheDir);
   const catalog = await buildCatalog(sourcesOf(loaded, { cacheDir, logger: logger.fork('playbill:sources') }), {
     extraKinds: loaded.config.catalog.extraKinds,
     logger: logger.fork('playbill:sources'),
-    removalGuard: { file: cacheLayout(cacheDir).sourceCounts, maxDrop: loaded.config.catalog.maxRemovedShare, allow: process.env['PLAYBILL_ALLOW_REMOVAL'] === '1' },
+    removalGuard: { file: layout.sourceCounts, maxDrop: loaded.config.catalog.maxRemovedShare, allow: process.env['PLAYBILL_ALLOW_REMOVAL'] === '1' },
   });
-  const docs = await buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir, logger: logger.fork('playbill:docs'), limits: loaded.config.limits });
+  // Docs keep the cores busy while plugins mostly wait on the network: run them side by side.
+  const [docs, plugins] = await Promise.all([
+    buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir, logger: logger.fork('playbill:docs'), limits: loaded.config.limits }),
+    runPluginStage(loaded, catalog, cacheDir, logger.fork('playbill:plugins')),
+  ]);
   const layouts = new LayoutCache();
-  const layoutFile = cacheLayout(cacheDir).graphLayouts;
-  await layouts.load(layoutFile);
+  await layouts.load(layout.graphLayouts);
   const graphs = buildPortalGraphs(catalog.nodes, { base: loaded.config.site.base, cache: layouts, logger: logger.fork('playbill:graphs') });
-  await layouts.save(layoutFile);
-  const pluginCache = new PluginCache();
-  await pluginCache.load(cacheLayout(cacheDir).plugins);
-  const githubConfig = loaded.config.sources.flatMap((s) => ('github' in s ? [s.github] : []))[0] ?? githubSourceSchema.parse({ org: '-' });
-  const plugins = await runPlugins(catalog.nodes, await resolvePlugins(loaded), {
-    cache: pluginCache,
-    logger: logger.fork('playbill:plugins'),
-    github: githubGraphql({ config: githubConfig, cacheDir }),
-    commits: new Map(catalog.repositories.flatMap((r) => (r.commit ? [[r.name, r.commit]] : []))),
-  });
-  await pluginCache.save(cacheLayout(cacheDir).plugins);
+  await layouts.save(layout.graphLayouts);
   const scores = await buildPortalScorecards(catalog, docs.pages, loaded.scorecards, {
-    previousFile: cacheLayout(cacheDir).scorecardLevels,
+    previousFile: layout.scorecardLevels,
     logger: logger.fork('playbill:scorecards'),
     pluginFacts: plugins.facts,
   });
   return { catalog, docs, graphs, cards: plugins.cards, scores, problems: sortProblems([...catalog.problems, ...docs.problems, ...plugins.problems]) };
+}
+
+/** Every plugin over the catalog, with what they fetched kept in the build cache. */
+async function runPluginStage(loaded: LoadedConfig, catalog: Catalog, cacheDir: string, logger: Logger): Promise<PluginResults> {
+  const file = cacheLayout(cacheDir).plugins;
+  const cache = new PluginCache();
+  await cache.load(file);
+  const githubConfig = loaded.config.sources.flatMap((s) => ('github' in s ? [s.github] : []))[0] ?? githubSourceSchema.parse({ org: '-' });
+  const results = await runPlugins(catalog.nodes, await resolvePlugins(loaded), {
+    cache,
+    logger,
+    github: githubGraphql({ config: githubConfig, cacheDir }),
+    commits: new Map(catalog.repositories.flatMap((r) => (r.commit ? [[r.name, r.commit]] : []))),
+  });
+  await cache.save(file);
+  return results;
 }
 
 /** The Astro content loaders of the whole portal: catalog, problems and docs. */
