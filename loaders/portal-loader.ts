@@ -167,8 +167,9 @@ export function portalLoaders(loaded: LoadedConfig): Record<CollectionName, Load
       name: 'playbill:plugins',
       schema: entityCardsSchema,
       async load(context) {
-        const { cards } = await portalFor('pluginCards', context);
-        await syncStore(context, [...cards].map(([entityRef, list]) => ({ id: entityRef, data: { entityRef, cards: list } })));
+        const { catalog, cards } = await portalFor('pluginCards', context);
+        // One entry per entity, cards or none, so the collection exists whenever the catalog does.
+        await syncStore(context, catalog.nodes.map(({ ref }) => ({ id: ref, data: { entityRef: ref, cards: cards.get(ref) ?? [] } })));
       },
     },
     docsPages: {

@@ -146,7 +146,10 @@ let drawings: Promise<Map<string, CollectionEntry<'graphs'>['data']>> | undefine
  * `system-map:{ref}`, `team-tree:{ref}` or `catalog`. Read once per build.
  */
 export async function getDrawing(id: string) {
-  drawings ??= getCollection('graphs').then((entries) => new Map(entries.map((e) => [e.id, e.data])));
+  // A catalog without a single relation has no drawings, and no such collection to ask for.
+  drawings ??= getCatalog().then(async ({ nodes }) =>
+    nodes.some((n) => n.entity.relations.length > 0) ? new Map((await getCollection('graphs')).map((e) => [e.id, e.data])) : new Map(),
+  );
   return (await drawings).get(id);
 }
 

@@ -1,6 +1,7 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
 import type { Scorecard } from '../../loaders/scorecards/schema.ts';
 import { parseEntityRef } from '../../loaders/catalog/refs.ts';
+import { matchesFilter } from '../../loaders/scorecards/evaluate.ts';
 import { getCatalog, getDocsLastChanged, getDocsSites, getProblems, type CatalogNode } from './catalog-data.ts';
 import { loaded } from './site.ts';
 
@@ -13,7 +14,9 @@ let cache: Promise<{ all: EntityScore[]; byEntity: Map<string, EntityScore[]> }>
 
 /** Every entity's results, and each entity's by ref. Read once per build. */
 export function getScores() {
-  cache ??= getCollection('scorecards').then((entries) => {
+  // With no entity under any scorecard there is no such collection to ask for.
+  cache ??= getCatalog().then(async ({ nodes }) => {
+    const entries = nodes.some((n) => scorecards.some((c) => matchesFilter(n, c.filter))) ? await getCollection('scorecards') : [];
     const all = entries.map((e) => e.data).sort((a, b) => a.scorecard.localeCompare(b.scorecard) || a.entityRef.localeCompare(b.entityRef));
     const byEntity = new Map<string, EntityScore[]>();
     for (const score of all) byEntity.set(score.entityRef, [...(byEntity.get(score.entityRef) ?? []), score]);
