@@ -199,3 +199,35 @@ describe('the GitHub plugin', () => {
     }
   });
 });
+
+describe('deep-link plugins', () => {
+  it('turn the annotations Backstage\'s plugins read into links, and never link a script URL', async () => {
+    const { DEEP_LINK_PLUGINS } = await import('./builtin/deep-links.ts');
+    const repo = memoryRepository(
+      'org',
+      {
+        'catalog-info.yaml': component('svc', {
+          'jira/project-key': 'PAY',
+          'argocd/app-name': 'svc',
+          'datadoghq.com/dashboard-url': 'javascript:alert(1)',
+          'sentry.io/project-slug': 'acme/svc',
+          'snyk.io/org-name': 'acme',
+          'snyk.io/project-ids': 'p1, p2',
+        }),
+      },
+      ['catalog-info.yaml'],
+    );
+    const catalog = await buildCatalog([{ id: 'memory', listRepositories: async () => [repo] }]);
+    const plugins = DEEP_LINK_PLUGINS.map((plugin) => ({ plugin, options: plugin.options.parse(plugin.name === 'jira' ? { baseUrl: 'https://acme.atlassian.net' } : {}) }));
+    const results = await runPlugins(catalog.nodes, plugins, { cache: new PluginCache() });
+    const cards = Object.fromEntries((results.cards.get('component:default/svc') ?? []).map((c) => [c.plugin, c.card]));
+    expect(cards['jira']?.href).toBe('https://acme.atlassian.net/browse/PAY');
+    expect(cards['argocd']).toMatchObject({ note: 'Set plugins → argocd → options.baseUrl to link to it.' });
+    expect(cards['argocd']?.href).toBeUndefined();
+    expect(cards['datadog']).toEqual(expect.objectContaining({ note: 'datadoghq.com/dashboard-url is not an http(s) URL.' }));
+    expect(JSON.stringify(cards)).not.toContain('javascript:');
+    expect(cards['sentry']?.href).toBe('https://sentry.io/organizations/acme/projects/svc/');
+    expect(cards['snyk']?.fields.map((f) => f.href)).toEqual(['https://app.snyk.io/org/acme/project/p1', 'https://app.snyk.io/org/acme/project/p2']);
+    expect(results.requests).toBe(0);
+  });
+});

@@ -100,27 +100,24 @@ export const snyk = deepLink({
   },
 });
 
-export const jira = deepLink({
-  name: 'jira',
-  title: 'Jira',
-  annotations: ['jira/project-key'],
-  options: z.strictObject({ baseUrl: url.optional() }),
-  card: (a, o) => {
-    const key = a['jira/project-key'] ?? '';
-    return o.baseUrl ? { href: join(o.baseUrl, `browse/${enc(key)}`), fields: [{ label: 'Project', value: key }] } : { fields: [{ label: 'Project', value: key }], note: needsBase('jira') };
-  },
-});
+/** A tool reached at `{baseUrl}/{path}` for one annotation's value; without a base URL, the value and a note. */
+function baseUrlLink(spec: { name: string; title: string; annotation: string; label: string; path: (value: string) => string }) {
+  return deepLink({
+    name: spec.name,
+    title: spec.title,
+    annotations: [spec.annotation],
+    options: z.strictObject({ baseUrl: url.optional() }),
+    card: (a, o) => {
+      const value = a[spec.annotation] ?? '';
+      const fields = [{ label: spec.label, value }];
+      return o.baseUrl ? { href: join(o.baseUrl, spec.path(enc(value))), fields } : { fields, note: needsBase(spec.name) };
+    },
+  });
+}
 
-export const argocd = deepLink({
-  name: 'argocd',
-  title: 'Argo CD',
-  annotations: ['argocd/app-name'],
-  options: z.strictObject({ baseUrl: url.optional() }),
-  card: (a, o) => {
-    const app = a['argocd/app-name'] ?? '';
-    return o.baseUrl ? { href: join(o.baseUrl, `applications/${enc(app)}`), fields: [{ label: 'Application', value: app }] } : { fields: [{ label: 'Application', value: app }], note: needsBase('argocd') };
-  },
-});
+export const jira = baseUrlLink({ name: 'jira', title: 'Jira', annotation: 'jira/project-key', label: 'Project', path: (key) => `browse/${key}` });
+
+export const argocd = baseUrlLink({ name: 'argocd', title: 'Argo CD', annotation: 'argocd/app-name', label: 'Application', path: (app) => `applications/${app}` });
 
 export const kubernetes = deepLink({
   name: 'kubernetes',
