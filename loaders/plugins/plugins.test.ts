@@ -109,6 +109,15 @@ describe('fetching plugins against their APIs (a loopback fake)', () => {
     expect(tools.requests.filter((r) => r.path.startsWith('/pagerduty'))).toEqual([]);
   });
 
+  it('keeps SonarQube\'s last good data when it fails', async () => {
+    await build();
+    tools.fault('/sonar', { status: 500 });
+    const results = await build(new Date('2026-11-30T13:00:00Z'));
+    expect(card(results, 'payments', 'sonarqube')?.stale).toContain('answered 500');
+    expect(card(results, 'payments', 'sonarqube')?.card.summary).toBe('Quality gate: failed');
+    expect(results.facts.get('component:default/payments')).toMatchObject({ qualityGate: 'failed' });
+  });
+
   const faults = [
     ['401', { status: 401 }, 'rejected the credentials (401)'],
     ['5xx', { status: 503 }, 'answered 503'],
@@ -182,7 +191,7 @@ describe('the GitHub plugin', () => {
       const run = async (commit: string, now: Date) => {
         const cache = new PluginCache();
         await cache.load(join(dir, 'github.json'));
-        const client = githubGraphql({ config: githubSourceSchema.parse({ org: 'acme', apiUrl: fake.apiUrl }), cacheDir: dir, env: { GITHUB_TOKEN: TOKEN } });
+        const client = githubGraphql({ config: githubSourceSchema.parse({ org: 'acme', apiUrl: fake.apiUrl }), cacheDir: dir, env: { GITHUB_TOKEN: TOKEN }, retryUnitMs: 5 });
         const before = fake.apiRequests();
         const results = await runPlugins(catalog.nodes, [{ plugin: erasePlugin(plugin), options: plugin.options.parse({}) }], { cache, github: client, now, commits: new Map([['org', commit]]) });
         await cache.save(join(dir, 'github.json'));
@@ -194,6 +203,12 @@ describe('the GitHub plugin', () => {
       expect(cold.results.cards.get('component:default/svc-7')?.[0]?.card.fields).toContainEqual({ label: 'Open issues', value: '2', href: 'https://github.example/acme/svc-7/issues' });
       expect((await run('c1', new Date('2026-11-30T10:10:00Z'))).requests).toBe(0);
       expect((await run('c2', new Date('2026-11-30T10:20:00Z'))).requests).toBe(3);
+      // GitHub failing: every entity keeps its last good data, with a problem each.
+      fake.setFaults({ graphqlFault: () => ({ status: 502, message: 'Bad Gateway' }) });
+      const failed = await run('c3', new Date('2026-11-30T10:30:00Z'));
+      expect(failed.results.cards.get('component:default/svc-7')?.[0]?.stale).toContain('502');
+      expect(failed.results.facts.get('component:default/svc-7')).toEqual({ ciStatus: 'success' });
+      expect(failed.results.problems).toHaveLength(45);
     } finally {
       await fake.close();
     }

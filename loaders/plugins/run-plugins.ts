@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { CatalogNode } from '../catalog/graph.ts';
 import type { Logger } from '../logger.ts';
 import { makeProblem, type Problem } from '../problems.ts';
-import type { GithubGraphql } from '../sources/github.ts';
+import { WaitBudgetError, type GithubGraphql } from '../sources/github.ts';
 import { pluginCardSchema, type PlaybillPlugin, type PluginEntity, type RenderedCard } from './api.ts';
-import { createHttpClient } from './http.ts';
+import { createHttpClient, HttpError } from './http.ts';
 import type { PluginCache } from './plugin-cache.ts';
 
 /** A plugin with its validated options. */
@@ -52,6 +52,14 @@ export interface PluginResults {
   facts: Map<string, Record<string, unknown>>;
   problems: Problem[];
   requests: number;
+}
+
+/** A failure of the whole service (5xx, rate limit, spent wait budget, no answer), not of one entity. */
+function serviceWide(error: unknown): boolean {
+  if (error instanceof WaitBudgetError) return true;
+  const status = z.object({ status: z.number() }).safeParse(error).data?.status;
+  if (status !== undefined) return status >= 500 || status === 429;
+  return error instanceof HttpError && /did not answer|could not be reached|rate limit/.test(error.message);
 }
 
 /** Loads entities one by one, after a batch failed, so that one bad entity costs only its own data. */
@@ -136,7 +144,9 @@ export async function runPlugins(nodes: readonly CatalogNode[], plugins: readonl
       logger: options.logger ?? { info: () => {}, warn: () => {} },
     };
     const fail = (entity: PluginEntity, error: unknown) => {
-      const reason = scrub(error instanceof Error ? error.message : String(error), secrets);
+      const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+      const status = z.object({ status: z.number() }).safeParse(error).data?.status;
+      const reason = scrub(status !== undefined && !message.includes(String(status)) ? `answered ${status}: ${message}` : message, secrets);
       const last = options.cache.get(plugin.name, entity.node.ref);
       if (last) {
         data.set(entity.node.ref, { value: last.data, asOf: last.fetchedAt, stale: reason });
@@ -161,9 +171,9 @@ export async function runPlugins(nodes: readonly CatalogNode[], plugins: readonl
         const loaded = await load(toLoad, context);
         for (const entity of toLoad) if (loaded.has(entity.node.ref)) accept(entity, loaded.get(entity.node.ref));
       } catch (error) {
-        // One entity's failure must not cost the others their data: try each on its own.
-        const [only] = toLoad;
-        if (toLoad.length === 1 && only) fail(only, error);
+        // One entity's failure must not cost the others their data: try each on its own,
+        // unless the service as a whole is down or limiting us (asking again would not help).
+        if (toLoad.length === 1 || serviceWide(error)) for (const entity of toLoad) fail(entity, error);
         else await retryEach(toLoad, load, context, accept, fail);
       }
     }
