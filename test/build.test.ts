@@ -97,6 +97,15 @@ describe('astro build of the fixture portal', () => {
     expect(html).toContain('The same relations as a list');
   });
 
+  it('renders a module plugin\'s card and its tab page, as text', async () => {
+    const html = await page('catalog/default/component/web/index.html');
+    expect(html).toContain('Now playing KEXP: &lt;b&gt;Heroes&lt;/b&gt;');
+    expect(html).toContain('href="/catalog/default/component/web/team-radio/"');
+    const tab = await page('catalog/default/component/web/team-radio/index.html');
+    expect(tab).toContain('<h1>Radio</h1>');
+    expect(tab).not.toContain('<b>Heroes</b>');
+  });
+
   it('writes problems.json with places for every problem', async () => {
     const problems = z.array(problemSchema).parse(JSON.parse(await page('api/catalog/problems.json')));
     expect(problems.length).toBeGreaterThan(10);

@@ -57,6 +57,8 @@ describe('a portal built from GitHub', () => {
     expect(card).toContain('CI on main: failure');
     expect(card).toContain('v4.2.0 (2026-11-10)');
     expect(card).toMatch(/As of <time datetime="\d{4}-/);
+    expect(card).toContain('Branch protection');
+    expect(card).toContain('<th scope="col">Workflow</th>');
     const scores = JSON.parse(await readFile(join(first.dist, 'api/scorecards.json'), 'utf8'));
     const payments = scores.entities.find((e: { entityRef: string }) => e.entityRef === 'component:default/payments-api');
     expect(payments.checks.find((c: { id: string }) => c.id === 'ci-green').result).toBe('fail');

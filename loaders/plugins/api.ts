@@ -88,6 +88,8 @@ export interface PlaybillPlugin<Options = unknown, Data = unknown> {
   card(entity: PluginEntity, data: Data | undefined, options: Options): PluginCard | undefined;
   /** Facts for scorecards (`ciStatus`, `onCall`, `qualityGate`, …) from the data. */
   facts?(entity: PluginEntity, data: Data | undefined, options: Options): Record<string, unknown>;
+  /** A tab: its own page under the entity's URL (`…/{name}/{plugin}/`), a title and cards. */
+  tab?(entity: PluginEntity, data: Data | undefined, options: Options): { title: string; cards: PluginCard[] } | undefined;
 }
 
 /** Declares a plugin with its types checked; what a plugin module exports as default. */
@@ -102,7 +104,7 @@ export function definePlugin<Options, Data = never>(plugin: PlaybillPlugin<Optio
 export function erasePlugin<Options, Data>(plugin: PlaybillPlugin<Options, Data>): PlaybillPlugin<unknown, unknown> {
   const options = (value: unknown) => plugin.options.parse(value);
   const data = (value: unknown) => (value === undefined || !plugin.data ? undefined : plugin.data.parse(value));
-  const { load, cacheKey, facts } = plugin;
+  const { load, cacheKey, facts, tab } = plugin;
   return {
     name: plugin.name,
     options: plugin.options,
@@ -113,5 +115,6 @@ export function erasePlugin<Options, Data>(plugin: PlaybillPlugin<Options, Data>
     ...(load ? { load: (entities: readonly PluginEntity[], context: PluginContext<unknown>) => load(entities, { ...context, options: options(context.options) }) } : {}),
     card: (entity, value, o) => plugin.card(entity, data(value), options(o)),
     ...(facts ? { facts: (entity: PluginEntity, value: unknown, o: unknown) => facts(entity, data(value), options(o)) } : {}),
+    ...(tab ? { tab: (entity: PluginEntity, value: unknown, o: unknown) => tab(entity, data(value), options(o)) } : {}),
   };
 }

@@ -175,6 +175,7 @@ describe('plugins in the config', () => {
     const results = await runPlugins(catalog.nodes, plugins, { cache: new PluginCache() });
     expect(results.cards.get('component:default/radio')?.map((c) => c.card.summary)).toEqual(['Now playing KEXP: Heroes']);
     expect(results.facts.get('component:default/radio')).toEqual({ onCall: true });
+    expect(results.cards.get('component:default/radio')?.[0]?.tab).toEqual({ title: 'Radio', cards: [{ title: 'Playlist', fields: [{ label: 'Now', value: 'KEXP: Heroes' }] }] });
   });
 });
 

@@ -24,6 +24,8 @@ export const storedCardSchema = z.object({
   asOf: z.string().optional(),
   /** Set when this build could not fetch: why, shown on the card with the last good data. */
   stale: z.string().optional(),
+  /** The plugin's tab for this entity, when it has one: its own page of cards. */
+  tab: z.object({ title: z.string().min(1).max(60), cards: z.array(pluginCardSchema).max(20) }).optional(),
 });
 export type StoredCard = z.infer<typeof storedCardSchema>;
 
@@ -181,6 +183,7 @@ export async function runPlugins(nodes: readonly CatalogNode[], plugins: readonl
     for (const entity of mine) {
       const got = data.get(entity.node.ref);
       let card: RenderedCard | undefined;
+      let tab: StoredCard['tab'];
       try {
         const raw = plugin.card(entity, got?.value, pluginOptions);
         if (raw !== undefined) {
@@ -188,13 +191,17 @@ export async function runPlugins(nodes: readonly CatalogNode[], plugins: readonl
           if (parsed.success) card = parsed.data;
           else results.problems.push(makeProblem('warning', entity.node.source, `plugin ${plugin.name}: its card was not valid (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); left out`, { entityRef: entity.node.ref }));
         }
+        const rawTab = plugin.tab?.(entity, got?.value, pluginOptions);
+        const parsedTab = rawTab === undefined ? undefined : storedCardSchema.shape.tab.safeParse(rawTab);
+        if (parsedTab?.success) tab = parsedTab.data;
+        else if (parsedTab) results.problems.push(makeProblem('warning', entity.node.source, `plugin ${plugin.name}: its tab was not valid; left out`, { entityRef: entity.node.ref }));
         const facts = plugin.facts?.(entity, got?.value, pluginOptions) ?? {};
         if (Object.keys(facts).length > 0) results.facts.set(entity.node.ref, { ...results.facts.get(entity.node.ref), ...facts });
       } catch (error) {
         results.problems.push(makeProblem('warning', entity.node.source, `plugin ${plugin.name}: failed to draw its card (${scrub(error instanceof Error ? error.message : String(error), secrets)})`, { entityRef: entity.node.ref }));
       }
       if (!card) continue;
-      const stored: StoredCard = { plugin: plugin.name, card, ...(got ? { asOf: got.asOf } : {}), ...(got?.stale ? { stale: got.stale } : {}) };
+      const stored: StoredCard = { plugin: plugin.name, card, ...(got ? { asOf: got.asOf } : {}), ...(got?.stale ? { stale: got.stale } : {}), ...(tab ? { tab } : {}) };
       results.cards.set(entity.node.ref, [...(results.cards.get(entity.node.ref) ?? []), stored]);
     }
   }

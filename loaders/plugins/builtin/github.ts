@@ -160,6 +160,7 @@ export const github = definePlugin({
         { label: 'SECURITY.md', value: yesNo(data.files.security) },
         { label: 'Dependency updates', value: data.files.dependabot ? 'Dependabot' : data.files.renovate ? 'Renovate' : 'none' },
       ],
+      // The last runs stay on the card: a tab per repository would double the portal's pages.
       ...(data.runs.length ? { table: { columns: ['Workflow', 'Result'], rows: data.runs.map((r) => [{ value: r.workflow, href: r.url }, { value: r.conclusion }]) } } : {}),
     };
   },
