@@ -243,6 +243,6 @@ const EXPLORER_KINDS = new Set(['domain', 'system', 'component', 'api', 'resourc
  */
 export function catalogGraph(index: CatalogIndex, options: { maxNodes?: number } = {}): Subgraph | undefined {
   const refs = new Set([...index.keys()].filter((r) => EXPLORER_KINDS.has(kindOf(r))));
-  if (refs.size === 0 || refs.size > (options.maxNodes ?? 400)) return undefined;
+  if (refs.size === 0 || refs.size > (options.maxNodes ?? 250)) return undefined;
   return { title: 'The whole catalog', nodes: [...refs].sort().map((r) => nodeFor(index, r)), edges: edgesAmong(index, refs) };
 }

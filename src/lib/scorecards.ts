@@ -2,7 +2,7 @@ import { getCollection, type CollectionEntry } from 'astro:content';
 import type { Scorecard } from '../../loaders/scorecards/schema.ts';
 import { parseEntityRef } from '../../loaders/catalog/refs.ts';
 import { matchesFilter } from '../../loaders/scorecards/evaluate.ts';
-import { getCatalog, getDocsLastChanged, getDocsSites, getProblems, type CatalogNode } from './catalog-data.ts';
+import { displayName, getCatalog, getDocsLastChanged, getDocsSites, getProblems, type CatalogNode } from './catalog-data.ts';
 import { loaded } from './site.ts';
 
 export type EntityScore = CollectionEntry<'scorecards'>['data'];
@@ -111,4 +111,13 @@ export async function scoredTeams(): Promise<string[]> {
     if (owner && parseEntityRef(owner).kind === 'group') teams.add(owner);
   }
   return [...teams].sort((a, b) => (byRef.get(a)?.entity.metadata.name ?? a).localeCompare(byRef.get(b)?.entity.metadata.name ?? b));
+}
+
+/**
+ * What a team summary shows, for a page's cache key: the owned entities by ref, name, kind
+ * and type (not their whole data, which for a parent team is most of the catalog), and the counts.
+ */
+export function teamSummaryKey(summary: TeamSummary) {
+  const owned = summary.owned.map((n) => [n.ref, displayName(n.entity), n.entity.kind, n.entity.spec?.['type'] ?? '']);
+  return { owned, levels: summary.levels, failing: summary.failing, docs: summary.docs };
 }
