@@ -72,7 +72,7 @@ export function exploreGraph(root: HTMLElement): void {
   );
   let drag: { x: number; y: number; view: typeof view } | undefined;
   svg.addEventListener('pointerdown', (event) => {
-    if ((event.target as Element | null)?.closest('a')) return;
+    if (event.target instanceof Element && event.target.closest('a')) return;
     drag = { x: event.clientX, y: event.clientY, view: { ...view } };
     svg.setPointerCapture(event.pointerId);
   });
