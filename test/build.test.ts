@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { problemSchema } from '../loaders/problems.ts';
-import { cleanEnv } from './support/build-portal.ts';
+import { cleanEnv, withoutColour } from './support/build-portal.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 let out: string;
@@ -23,7 +23,7 @@ beforeAll(async () => {
     env: { ...cleanEnv(), BASE_URL: '/stray/', PLAYBILL_CONFIG: 'test/fixtures/site/playbill.config.yaml', PLAYBILL_CACHE_DIR: join(out, 'cache') },
     maxBuffer: 64 * 1024 * 1024,
   });
-  log = result.stdout + result.stderr;
+  log = withoutColour(result.stdout + result.stderr);
 });
 afterAll(() => rm(out, { recursive: true, force: true }));
 

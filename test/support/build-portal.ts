@@ -26,7 +26,12 @@ export async function buildPortal(config: string, env: NodeJS.ProcessEnv = {}, d
     env: Object.fromEntries(Object.entries({ ...cleanEnv(), ...env, PLAYBILL_CONFIG: config, PLAYBILL_CACHE_DIR: join(dir, 'cache') }).filter(([, v]) => v !== undefined)),
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { dir, dist, log: stdout + stderr };
+  return { dir, dist, log: withoutColour(stdout + stderr) };
+}
+
+/** A log as a person reads it: Astro colours its labels in some environments (CI among them). */
+export function withoutColour(log: string): string {
+  return log.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
 /**
@@ -45,7 +50,7 @@ export async function killBuildAt(config: string, dir: string, marker: string, d
   let log = '';
   let killed = false;
   const onData = (chunk: Buffer) => {
-    log += chunk.toString();
+    log += withoutColour(chunk.toString());
     if (!killed && log.includes(marker)) {
       killed = true;
       setTimeout(() => {
