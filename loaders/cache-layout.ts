@@ -21,6 +21,8 @@ export function cacheLayout(cacheDir: string) {
     docsSites: join(root, 'docs'),
     /** Docs page HTML in digest-named files (kept out of the content store). */
     pageHtml: join(root, 'html'),
+    /** Relation-graph SVGs in digest-named files (kept out of the content store). */
+    graphSvg: join(root, 'graphs'),
     /** Relation-graph layouts by the shape they were computed for. */
     graphLayouts: join(root, 'graph-layouts.json'),
     /** Each source's entity count in the last good build, for the mass-removal guard. */

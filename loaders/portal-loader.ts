@@ -11,7 +11,8 @@ import { docsSiteSchema, storedDocsPageSchema } from './docs/schema.ts';
 import { catalogNodeSchema } from './catalog/graph.ts';
 import { LayoutCache } from './graphs/layout-cache.ts';
 import { buildPortalGraphs, type StoredDrawing } from './graphs/portal-graphs.ts';
-import { graphDrawingSchema } from './graphs/subgraph.ts';
+import { storedDrawingSchema } from './graphs/subgraph.ts';
+import { writeDigestFiles } from './digest-files.ts';
 import { PluginCache } from './plugins/plugin-cache.ts';
 import { githubGraphql, githubSourceSchema } from './sources/github.ts';
 import { resolvePlugins } from './plugins/registry.ts';
@@ -24,7 +25,7 @@ import { countProblems, problemId, problemSchema, sortProblems, type Problem } f
 /** What the `pluginCards` collection holds per entity: every plugin card it shows. */
 export const entityCardsSchema = z.object({ entityRef: z.string(), cards: z.array(storedCardSchema) });
 
-export { catalogNodeSchema, docsSiteSchema, entityScoreSchema, graphDrawingSchema, storedDocsPageSchema };
+export { catalogNodeSchema, docsSiteSchema, entityScoreSchema, storedDocsPageSchema, storedDrawingSchema };
 
 const optionsSchema = z.object({ loaded: z.object({ config: configSchema, file: z.string(), root: z.string() }) });
 
@@ -149,10 +150,11 @@ export function portalLoaders(loaded: LoadedConfig): Record<CollectionName, Load
     },
     graphs: {
       name: 'playbill:graphs',
-      schema: graphDrawingSchema,
+      schema: storedDrawingSchema,
       async load(context) {
         const { graphs } = await portalFor('graphs', context);
-        await syncStore(context, graphs.map(({ id, drawing }) => ({ id, data: { ...drawing } })));
+        const files = await writeDigestFiles(cacheLayout(fileURLToPath(context.config.cacheDir)).graphSvg, graphs.map((g) => g.drawing.svg), 'svg');
+        await syncStore(context, graphs.map(({ id, drawing: { svg: _svg, ...drawing } }, i) => ({ id, data: { ...drawing, svgFile: files[i] ?? '' } })));
       },
     },
     scorecards: {

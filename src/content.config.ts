@@ -1,7 +1,7 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'zod';
-import { portalLoaders, catalogNodeSchema, docsSiteSchema, entityCardsSchema, entityScoreSchema, graphDrawingSchema, storedDocsPageSchema } from '../loaders/portal-loader.ts';
+import { portalLoaders, catalogNodeSchema, docsSiteSchema, entityCardsSchema, entityScoreSchema, storedDocsPageSchema, storedDrawingSchema } from '../loaders/portal-loader.ts';
 import { loaded } from './lib/site.ts';
 import { problemSchema } from '../loaders/problems.ts';
 
@@ -13,7 +13,7 @@ export const collections = {
   docsSites: defineCollection({ loader: catalog.docsSites, schema: docsSiteSchema }),
   docsPages: defineCollection({ loader: catalog.docsPages, schema: storedDocsPageSchema }),
   /** Relation graphs drawn at build time: neighbourhoods, system maps, team trees, the explorer. */
-  graphs: defineCollection({ loader: catalog.graphs, schema: graphDrawingSchema }),
+  graphs: defineCollection({ loader: catalog.graphs, schema: storedDrawingSchema }),
   /** Each entity's plugin cards: what its tools know, fetched at build time. */
   pluginCards: defineCollection({ loader: catalog.pluginCards, schema: entityCardsSchema }),
   /** Each entity's result on each scorecard that applies to it. */

@@ -68,3 +68,9 @@ export const graphDrawingSchema = z.object({
   summarised: z.number(),
 });
 export type GraphDrawing = z.infer<typeof graphDrawingSchema>;
+
+/** A drawing as the `graphs` collection holds it: the SVG in a digest-named file of the cache. */
+export const storedDrawingSchema = graphDrawingSchema.omit({ svg: true }).extend({
+  /** Absolute path of the SVG; the name is the digest of the content. */
+  svgFile: z.string(),
+});
