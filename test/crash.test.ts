@@ -3,13 +3,12 @@
  * indexing) leaves a cache from which the next build writes exactly the site a clean build
  * writes. New stages that keep state in the cache are covered by the same comparison.
  */
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPortal, killBuildAt } from './support/build-portal.ts';
+import { buildPortal, copyFixturePortal, killBuildAt } from './support/build-portal.ts';
 
-const FIXTURES = join(import.meta.dirname, 'fixtures');
 let root: string;
 let clean: { dist: string };
 let recovered: { dist: string; log: string };
@@ -34,13 +33,7 @@ const STAGES = [
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'playbill-crash-'));
-  await cp(join(FIXTURES, 'site'), join(root, 'site'), { recursive: true });
-  await cp(join(FIXTURES, 'broken-org'), join(root, 'broken-org'), { recursive: true });
-  // Without the fixture's fetching plugin: its cards say when their data was fetched, which
-  // differs between two builds from nothing by design.
-  const copied = join(root, 'site', 'playbill.config.yaml');
-  await writeFile(copied, (await readFile(copied, 'utf8')).replace(/^plugins:[\s\S]*$/m, ''));
-  const config = join(root, 'site', 'playbill.config.yaml');
+  const config = await copyFixturePortal(root);
   clean = await buildPortal(config, {}, join(root, 'clean'), { script: true });
   // Every kill shares one cache folder, as CI's saved cache would after each killed run.
   for (const { stage, marker, delayMs } of STAGES) kills.push({ stage, log: await killBuildAt(config, join(root, 'crashed'), marker, delayMs) });

@@ -2,13 +2,12 @@
  * Incremental builds: a rebuild that reuses last build's pages must write exactly what a
  * build from nothing writes, byte for byte, and must actually reuse the unchanged pages.
  */
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPortal } from './support/build-portal.ts';
+import { buildPortal, copyFixturePortal } from './support/build-portal.ts';
 
-const FIXTURES = join(import.meta.dirname, 'fixtures');
 let root: string;
 let rebuild: { dist: string; log: string };
 let fresh: { dist: string; log: string };
@@ -28,14 +27,7 @@ const reused = (log: string) => log.split('\n').filter((l) => /\((restored|cache
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'playbill-incremental-'));
-  // Keep the fixture's layout: the config names ./repos and ../broken-org.
-  await cp(join(FIXTURES, 'site'), join(root, 'site'), { recursive: true });
-  await cp(join(FIXTURES, 'broken-org'), join(root, 'broken-org'), { recursive: true });
-  // Without the fixture's fetching plugin: its cards say when their data was fetched, which
-  // differs between two builds from nothing by design.
-  const copied = join(root, 'site', 'playbill.config.yaml');
-  await writeFile(copied, (await readFile(copied, 'utf8')).replace(/^plugins:[\s\S]*$/m, ''));
-  const config = join(root, 'site', 'playbill.config.yaml');
+  const config = await copyFixturePortal(root);
   const first = await buildPortal(config, {}, join(root, 'first'));
 
   // One docs page edited, and the team renamed: pages that show the team's name must change.

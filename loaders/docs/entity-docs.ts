@@ -7,7 +7,7 @@ import { docsUrl } from '../site-paths.ts';
 import type { Repository } from '../sources/source.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import type { DocsPage, DocsSite, EntityDocs, ResolvedNav } from './schema.ts';
-import { renderSite, siteLinks, type DocsAsset, type SiteFile, type SiteRenderJob, type SiteRenderResult } from './render-site.ts';
+import { renderSite, siteLinks, type SiteFile, type SiteRenderJob, type SiteRenderResult } from './render-site.ts';
 
 export { slugOf, type DocsAsset } from './render-site.ts';
 import { normaliseNav, parseMkdocs, type NavEntry } from './mkdocs.ts';

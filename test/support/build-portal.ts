@@ -64,3 +64,19 @@ export async function killBuildAt(config: string, dir: string, marker: string, d
   if (!killed) throw new Error(`the build ended (exit ${code}) before "${marker}" appeared:\n${log}`);
   return log;
 }
+
+/**
+ * Copies the fixture portal (its repositories and the broken organisation beside it, keeping
+ * the layout its config names) into `root`, for tests that edit it or compare two builds from
+ * nothing. Its fetching plugin is left out: its cards say when their data was fetched, which
+ * differs between two builds by design. Returns the copied config's path.
+ */
+export async function copyFixturePortal(root: string): Promise<string> {
+  const { cp, readFile, writeFile } = await import('node:fs/promises');
+  const fixtures = join(ROOT, 'test/fixtures');
+  await cp(join(fixtures, 'site'), join(root, 'site'), { recursive: true });
+  await cp(join(fixtures, 'broken-org'), join(root, 'broken-org'), { recursive: true });
+  const config = join(root, 'site', 'playbill.config.yaml');
+  await writeFile(config, (await readFile(config, 'utf8')).replace(/^plugins:[\s\S]*$/m, ''));
+  return config;
+}
