@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mapInBatches } from './batches.ts';
+import { writeAtomic } from './cache-files.ts';
 
 /**
  * Writes texts to `dir` under the digest of their content (a file that exists already is
@@ -18,11 +19,7 @@ export async function writeDigestFiles(dir: string, texts: readonly string[], ex
     const name = `${createHash('sha256').update(text).digest('hex')}.${extension}`;
     const write = !existing.has(name) && !used.has(name);
     used.add(name);
-    if (write) {
-      const temporary = join(dir, `${name}.${process.pid}.tmp`);
-      await writeFile(temporary, text);
-      await rename(temporary, join(dir, name));
-    }
+    if (write) await writeAtomic(join(dir, name), text);
     return join(dir, name);
   });
   for (const name of existing) if (!used.has(name)) await rm(join(dir, name), { force: true });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,5 +39,13 @@ describe('mass-removal guard', () => {
     expect((await buildCatalog([org(1)], { removalGuard: { ...guard, allow: true } })).nodes).toHaveLength(1);
     // The confirmed removal is the new baseline.
     expect((await buildCatalog([org(1)], { removalGuard: guard })).nodes).toHaveLength(1);
+  });
+});
+
+describe('a damaged cache', () => {
+  it('is no baseline: a half-written counts file never stops or crashes the build', async () => {
+    const guard = { file: join(dir, 'counts.json'), maxDrop: 0.5, allow: false };
+    await writeFile(guard.file, '{"version": 1, "entities": {"github:acme"');
+    expect((await buildCatalog([org(2)], { removalGuard: guard })).nodes).toHaveLength(2);
   });
 });

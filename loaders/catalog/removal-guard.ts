@@ -1,6 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { z } from 'zod';
+import { readCacheFile, writeCacheFile } from '../cache-files.ts';
 
 /**
  * The guard against publishing a portal that lost most of a source at once (a GitHub App
@@ -23,24 +22,13 @@ export interface RemovalGuardOptions {
 
 const countsSchema = z.object({ version: z.literal(1), entities: z.record(z.string(), z.number()) });
 
-async function readCounts(file: string): Promise<Record<string, number>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return {};
-  }
-  const parsed = countsSchema.safeParse(JSON.parse(text));
-  return parsed.success ? parsed.data.entities : {};
-}
-
 /**
  * Compares each source's entity count with the last good build's. Past the allowed drop it
  * throws, naming the source, both counts and the settings that confirm it; otherwise it
  * records the counts as the new baseline.
  */
 export async function checkRemovals(counts: ReadonlyMap<string, number>, options: RemovalGuardOptions): Promise<void> {
-  const before = await readCounts(options.file);
+  const before = (await readCacheFile(options.file, countsSchema))?.entities ?? {};
   const drops: string[] = [];
   for (const [source, now] of counts) {
     const was = before[source];
@@ -55,8 +43,5 @@ export async function checkRemovals(counts: ReadonlyMap<string, number>, options
         `If the removal is deliberate, build once with PLAYBILL_ALLOW_REMOVAL=1, or raise catalog.maxRemovedShare (now ${options.maxDrop}) in the config.`,
     );
   }
-  await mkdir(dirname(options.file), { recursive: true });
-  const temporary = `${options.file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify({ version: 1, entities: { ...before, ...Object.fromEntries(counts) } }));
-  await rename(temporary, options.file);
+  await writeCacheFile(options.file, { version: 1, entities: { ...before, ...Object.fromEntries(counts) } });
 }

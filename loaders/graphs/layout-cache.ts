@@ -1,6 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { z } from 'zod';
+import { readCacheFile, writeCacheFile } from '../cache-files.ts';
 import { laidOutSchema, type LaidOut } from './subgraph.ts';
 
 const fileSchema = z.object({ version: z.literal(1), layouts: z.record(z.string(), laidOutSchema) });
@@ -18,20 +17,8 @@ export class LayoutCache {
 
   /** Reads the cache file, if there is a valid one. */
   async load(file: string): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      return;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return;
-    }
-    const parsed = fileSchema.safeParse(json);
-    if (parsed.success) for (const [key, layout] of Object.entries(parsed.data.layouts)) this.stored.set(key, layout);
+    const cached = await readCacheFile(file, fileSchema);
+    for (const [key, layout] of Object.entries(cached?.layouts ?? {})) this.stored.set(key, layout);
   }
 
   /** The layout for `key`, computing (and keeping) it on a miss. */
@@ -50,9 +37,7 @@ export class LayoutCache {
 
   /** Writes the layouts used this build, atomically (a killed build leaves the old file whole). */
   async save(file: string): Promise<void> {
-    await mkdir(dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify({ version: 1, layouts: Object.fromEntries(this.used) }));
-    await rename(temporary, file);
+    await writeCacheFile(file, { version: 1, layouts: Object.fromEntries(this.used) });
   }
+
 }

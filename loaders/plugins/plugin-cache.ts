@@ -1,6 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { z } from 'zod';
+import { readCacheFile, writeCacheFile } from '../cache-files.ts';
 import type { CachedResponse } from './http.ts';
 
 /**
@@ -22,16 +21,10 @@ export class PluginCache {
   private readonly next = new Map<string, Map<string, CachedData>>();
 
   async load(file: string): Promise<void> {
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(file, 'utf8'));
-    } catch {
-      return;
-    }
-    const parsed = fileSchema.safeParse(json);
-    if (!parsed.success) return;
-    for (const [plugin, entries] of Object.entries(parsed.data.plugins)) this.stored.set(plugin, new Map(Object.entries(entries)));
-    for (const [url, response] of Object.entries(parsed.data.etags)) this.etags.set(url, { etag: response.etag, body: response.body });
+    const cached = await readCacheFile(file, fileSchema);
+    if (!cached) return;
+    for (const [plugin, entries] of Object.entries(cached.plugins)) this.stored.set(plugin, new Map(Object.entries(entries)));
+    for (const [url, response] of Object.entries(cached.etags)) this.etags.set(url, { etag: response.etag, body: response.body });
   }
 
   /** Last build's entry for a plugin and entity. */
@@ -48,10 +41,8 @@ export class PluginCache {
 
   /** Writes what was kept this build; entries of entities or plugins gone are dropped. */
   async save(file: string): Promise<void> {
-    await mkdir(dirname(file), { recursive: true });
     const plugins = Object.fromEntries([...this.next].map(([name, entries]) => [name, Object.fromEntries(entries)]));
-    const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify({ version: 1, plugins, etags: Object.fromEntries(this.etags) }));
-    await rename(temporary, file);
+    await writeCacheFile(file, { version: 1, plugins, etags: Object.fromEntries(this.etags) });
   }
+
 }

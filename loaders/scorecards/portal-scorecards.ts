@@ -1,6 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { z } from 'zod';
+import { readCacheFile, writeCacheFile } from '../cache-files.ts';
 import type { Catalog } from '../catalog/build-catalog.ts';
 import { annotationOf } from '../catalog/graph.ts';
 import { parseEntityRef, stringifyEntityRef } from '../catalog/refs.ts';
@@ -26,12 +25,7 @@ const previousSchema = z.object({ version: z.literal(2), results: z.record(z.str
 
 /** Last build's results, by `scorecard entityRef`; empty when there is no readable file (first build). */
 async function readPrevious(file: string): Promise<Map<string, PreviousScore>> {
-  try {
-    const parsed = previousSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-    return new Map(parsed.success ? Object.entries(parsed.data.results) : []);
-  } catch {
-    return new Map();
-  }
+  return new Map(Object.entries((await readCacheFile(file, previousSchema))?.results ?? {}));
 }
 
 /** The ref `backstage.io/techdocs-entity` names, with Component and the entity's namespace as defaults. */
@@ -90,11 +84,8 @@ export async function buildPortalScorecards(catalog: Catalog, pages: readonly Do
     },
   });
   if (options.previousFile) {
-    await mkdir(dirname(options.previousFile), { recursive: true });
-    const temporary = `${options.previousFile}.${process.pid}.tmp`;
     const results = scores.map((s) => [`${s.scorecard} ${s.entityRef}`, { level: s.level, failing: s.checks.filter((c) => c.result === 'fail').map((c) => c.id) }]);
-    await writeFile(temporary, JSON.stringify({ version: 2, results: Object.fromEntries(results) }));
-    await rename(temporary, options.previousFile);
+    await writeCacheFile(options.previousFile, { version: 2, results: Object.fromEntries(results) });
   }
   options.logger?.info(`${scores.length} results on ${cards.length} scorecard${cards.length === 1 ? '' : 's'} in ${Date.now() - started} ms`);
   return scores;
