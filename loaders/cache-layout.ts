@@ -35,4 +35,3 @@ export function cacheLayout(cacheDir: string) {
     pagefind: join(root, 'pagefind'),
   };
 }
-export type CacheLayout = ReturnType<typeof cacheLayout>;

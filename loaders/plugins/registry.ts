@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { parseYamlDocuments } from '../catalog/parse.ts';
 import { ConfigError, type LoadedConfig } from '../config.ts';
-import { erasePlugin, type PlaybillPlugin } from './api.ts';
+import { appliesToSchema, erasePlugin, type PlaybillPlugin } from './api.ts';
 import { DEEP_LINK_PLUGINS } from './builtin/deep-links.ts';
 import { github } from './builtin/github.ts';
 import { pagerduty } from './builtin/pagerduty.ts';
@@ -18,7 +18,7 @@ export const BUILT_IN_PLUGINS: readonly PlaybillPlugin<unknown, unknown>[] = [er
 const pluginShape = z.looseObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a plugin name is lowercase letters, digits and dashes'),
   options: z.custom<z.ZodType>((v) => v instanceof z.ZodType, 'options must be a Zod schema'),
-  appliesTo: z.looseObject({}),
+  appliesTo: appliesToSchema,
   card: z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'card must be a function'),
 });
 

@@ -90,7 +90,6 @@ export const checkSchema = z
     rule: z.looseObject({ conditions: conditionSchema }).optional(),
   })
   .refine((c) => c.conditions !== undefined || c.rule !== undefined, 'needs conditions (or rule.conditions, as in Tech Insights)');
-export type CheckInput = z.infer<typeof checkSchema>;
 
 /** One scorecard as written in the config. */
 export const scorecardSchema = z

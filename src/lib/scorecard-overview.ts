@@ -1,5 +1,5 @@
 import { displayName, getCatalog } from './catalog-data.ts';
-import { scorecards, scoredTeams, summariseTeam, teamAndSubteams, type TeamSummary } from './scorecards.ts';
+import { scorecards, scoredTeams, summariseTeam, type TeamSummary } from './scorecards.ts';
 
 /** One row of the overview: a team (with its sub-teams) and its summary. */
 export interface OverviewRow {
@@ -17,12 +17,6 @@ export async function overviewRows(): Promise<OverviewRow[]> {
     rows.push({ team, name: node ? displayName(node.entity) : team, summary: await summariseTeam(team, [team]) });
   }
   return rows;
-}
-
-/** Sub-teams are counted in the parent where the overview says "with sub-teams". */
-export async function aggregatedSummary(team: string): Promise<TeamSummary> {
-  const { byRef } = await getCatalog();
-  return summariseTeam(team, teamAndSubteams(byRef, team));
 }
 
 /** Quotes a CSV field when it needs it (RFC 4180). */
