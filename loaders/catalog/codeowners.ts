@@ -10,7 +10,7 @@ import type { Repository } from '../sources/source.ts';
 export const CODEOWNER_KINDS = new Set(['API', 'Component', 'Domain', 'Resource', 'System']);
 
 /** Where CODEOWNERS may be, in the order Backstage looks. */
-const LOCATIONS = ['.github/CODEOWNERS', '.gitlab/CODEOWNERS', 'docs/CODEOWNERS', 'CODEOWNERS'];
+export const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', '.gitlab/CODEOWNERS', 'docs/CODEOWNERS', 'CODEOWNERS'] as const;
 
 /** An owner as Backstage writes it into `spec.owner`. */
 export function normaliseCodeOwner(owner: string): string {
@@ -42,7 +42,7 @@ export function codeOwnerOf(repo: Repository): Promise<{ owner: string; file: st
 }
 
 async function readCodeOwner(repo: Repository): Promise<{ owner: string; file: string } | undefined> {
-  for (const file of LOCATIONS) {
+  for (const file of CODEOWNERS_LOCATIONS) {
     let text: string | undefined;
     try {
       text = await repo.readFile(file);

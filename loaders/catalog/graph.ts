@@ -44,6 +44,20 @@ export function annotationOf(entity: CatalogEntity, key: string): string | undef
   return entity.metadata.annotations?.[key];
 }
 
+/**
+ * The entity whose docs this one borrows (`backstage.io/techdocs-entity`, as TechDocs
+ * allows), as a full ref; undefined when it names none or an invalid one.
+ */
+export function borrowedDocsRef(entity: CatalogEntity): string | undefined {
+  const borrowed = annotationOf(entity, 'backstage.io/techdocs-entity');
+  if (!borrowed) return undefined;
+  try {
+    return stringifyEntityRef(parseEntityRef(borrowed, { defaultKind: 'Component', defaultNamespace: entity.metadata.namespace }));
+  } catch {
+    return undefined;
+  }
+}
+
 export interface CatalogGraph {
   nodes: CatalogNode[];
   problems: Problem[];

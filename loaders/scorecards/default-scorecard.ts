@@ -19,7 +19,7 @@ export const DEFAULT_SCORECARD: ScorecardInput = {
     { id: 'system', title: 'Part of a system', level: 'silver', fix: 'Set spec.system to the system it belongs to.', conditions: { all: [{ fact: 'hasSystem', operator: 'equal', value: true }] } },
     { id: 'runbook', title: 'Links its runbook', level: 'silver', fix: 'Add a metadata.links entry with type: runbook.', conditions: { all: [{ fact: 'hasRunbook', operator: 'equal', value: true }] } },
     { id: 'on-call', title: 'Names its on-call', level: 'silver', fix: 'Add the annotation pagerduty.com/service-id (or an Opsgenie one).', conditions: { all: [{ fact: 'hasOnCall', operator: 'equal', value: true }] } },
-    { id: 'codeowners', title: 'Repository has CODEOWNERS', level: 'silver', fix: 'Add a CODEOWNERS file (root, .github/ or docs/).', conditions: { all: [{ fact: 'hasCodeowners', operator: 'equal', value: true }] } },
+    { id: 'codeowners', title: 'Repository has CODEOWNERS', level: 'silver', fix: 'Add a CODEOWNERS file (root, .github/, .gitlab/ or docs/).', conditions: { all: [{ fact: 'hasCodeowners', operator: 'equal', value: true }] } },
     { id: 'ci-green', title: 'CI green on the default branch', level: 'silver', fix: 'Fix the failing workflow on the default branch.', conditions: { all: [{ fact: 'ciStatus', operator: 'equal', value: 'success' }] } },
     { id: 'recent-release', title: 'Released in the last 90 days', level: 'gold', fix: 'Cut a release.', conditions: { all: [{ fact: 'releaseAgeDays', operator: 'lessThanInclusive', value: 90 }] } },
     { id: 'fresh-docs', title: 'Docs changed in the last 180 days', level: 'gold', fix: 'Review the docs and commit what changed.', conditions: { all: [{ fact: 'docsAgeDays', operator: 'lessThanInclusive', value: 180 }] } },

@@ -1,4 +1,5 @@
 import type { CatalogNode } from '../catalog/graph.ts';
+import { CODEOWNERS_LOCATIONS } from '../catalog/codeowners.ts';
 import { parseEntityRef } from '../catalog/refs.ts';
 
 /**
@@ -33,7 +34,7 @@ export const FACTS = {
   hasApiDefinition: 'an API with a spec.definition',
   docsAgeDays: 'days since the entity\'s docs last changed (from the repository\'s history)',
   // From the crawl of the entity's repository.
-  hasCodeowners: 'the repository has CODEOWNERS (root, .github/ or docs/)',
+  hasCodeowners: 'the repository has CODEOWNERS (root, .github/, .gitlab/ or docs/, where Backstage looks)',
   hasReadme: 'the repository has a README',
   hasSecurityPolicy: 'the repository has SECURITY.md',
   hasCiWorkflow: 'the repository has a GitHub Actions workflow',
@@ -65,9 +66,6 @@ export interface FactContext {
   /** "Now", for ages in days. */
   now: Date;
 }
-
-/** Files the crawl facts look for, by path in the repository. */
-export const FACT_FILES = ['CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS', 'README.md', 'readme.md', 'README', 'SECURITY.md', '.github/SECURITY.md'] as const;
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -119,7 +117,7 @@ export function factsFor(node: CatalogNode, context: FactContext): Partial<Recor
   if (!Number.isNaN(committed)) facts.lastCommitAgeDays = Math.floor((context.now.getTime() - committed) / DAY);
   if (context.files) {
     const files = context.files;
-    facts.hasCodeowners = ['CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS'].some((f) => files.has(f));
+    facts.hasCodeowners = CODEOWNERS_LOCATIONS.some((f) => files.has(f));
     facts.hasReadme = ['README.md', 'readme.md', 'README'].some((f) => files.has(f));
     facts.hasSecurityPolicy = ['SECURITY.md', '.github/SECURITY.md'].some((f) => files.has(f));
     facts.hasCiWorkflow = [...files].some((f) => f.startsWith('.github/workflows/'));

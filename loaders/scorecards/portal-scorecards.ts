@@ -1,16 +1,17 @@
+import { posix } from 'node:path';
 import { z } from 'zod';
+import { CODEOWNERS_LOCATIONS } from '../catalog/codeowners.ts';
 import { readCacheFile, writeCacheFile } from '../cache-files.ts';
 import type { Catalog } from '../catalog/build-catalog.ts';
-import { annotationOf } from '../catalog/graph.ts';
-import { parseEntityRef, stringifyEntityRef } from '../catalog/refs.ts';
+import { borrowedDocsRef } from '../catalog/graph.ts';
 import type { DocsPage } from '../docs/entity-docs.ts';
 import type { Logger } from '../logger.ts';
 import type { Repository } from '../sources/source.ts';
 import { evaluateScorecards, type PreviousScore } from './evaluate.ts';
 import type { EntityScore, Scorecard } from './schema.ts';
 
-/** Folders the crawl facts look into, besides the root. */
-const FACT_FOLDERS = ['', '.github', 'docs', '.github/workflows'];
+/** Folders the crawl facts look into: the root, where CODEOWNERS may be, and the workflows. */
+const FACT_FOLDERS = [...new Set(['', '.github/workflows', ...CODEOWNERS_LOCATIONS.map((path) => posix.dirname(path).replace(/^\.$/, ''))])];
 
 /** The files of a repository that crawl facts are about (CODEOWNERS, README, workflows…). */
 async function factFiles(repo: Repository): Promise<Set<string>> {
@@ -26,15 +27,6 @@ const previousSchema = z.object({ version: z.literal(2), results: z.record(z.str
 /** Last build's results, by `scorecard entityRef`; empty when there is no readable file (first build). */
 async function readPrevious(file: string): Promise<Map<string, PreviousScore>> {
   return new Map(Object.entries((await readCacheFile(file, previousSchema))?.results ?? {}));
-}
-
-/** The ref `backstage.io/techdocs-entity` names, with Component and the entity's namespace as defaults. */
-function borrowedRef(value: string, namespace: string): string {
-  try {
-    return stringifyEntityRef(parseEntityRef(value, { defaultKind: 'Component', defaultNamespace: namespace }));
-  } catch {
-    return value;
-  }
 }
 
 /** Options of {@link buildPortalScorecards}. */
@@ -68,9 +60,8 @@ export async function buildPortalScorecards(catalog: Catalog, pages: readonly Do
     previous,
     contextFor: (node) => {
       // Docs borrowed from another entity (backstage.io/techdocs-entity) count as its docs.
-      const borrowed = annotationOf(node.entity, 'backstage.io/techdocs-entity');
-      const docsRef = newest.has(node.ref) || !borrowed ? node.ref : borrowedRef(borrowed, node.entity.metadata.namespace);
-      const docsChanged = newest.get(docsRef);
+      const borrowed = borrowedDocsRef(node.entity);
+      const docsChanged = newest.get(node.ref) ?? (borrowed ? newest.get(borrowed) : undefined);
       const descriptorChanged = repositories.get(node.source.repository)?.lastModified(node.source.file) ?? '';
       const lastCommit = [descriptorChanged, docsChanged ?? ''].sort().at(-1);
       return {

@@ -1,6 +1,7 @@
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { problemId } from '../../loaders/problems.ts';
-import { humanizeEntityRef, parseEntityRef, stringifyEntityRef } from '../../loaders/catalog/refs.ts';
+import { borrowedDocsRef } from '../../loaders/catalog/graph.ts';
+import { humanizeEntityRef, parseEntityRef } from '../../loaders/catalog/refs.ts';
 import type { RelationType } from '../../loaders/catalog/relations.ts';
 
 export type CatalogNode = CollectionEntry<'entities'>['data'];
@@ -31,15 +32,8 @@ export function getDocsSites() {
  */
 export async function docsFor(node: CatalogNode): Promise<{ url: string; title: string } | undefined> {
   const sites = await getDocsSites();
-  const own = sites.get(node.ref);
-  if (own) return own;
-  const borrowed = node.entity.metadata.annotations?.['backstage.io/techdocs-entity'];
-  if (!borrowed) return undefined;
-  try {
-    return sites.get(stringifyEntityRef(parseEntityRef(borrowed, { defaultKind: 'Component', defaultNamespace: node.entity.metadata.namespace })));
-  } catch {
-    return undefined;
-  }
+  const borrowed = borrowedDocsRef(node.entity);
+  return sites.get(node.ref) ?? (borrowed ? sites.get(borrowed) : undefined);
 }
 
 let lastChanged: Promise<Map<string, string>> | undefined;

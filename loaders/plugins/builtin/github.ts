@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CODEOWNERS_LOCATIONS } from '../../catalog/codeowners.ts';
 import { definePlugin, type PluginEntity } from '../api.ts';
 
 /**
@@ -14,7 +15,7 @@ const SLUG = 'github.com/project-slug';
 export const GITHUB_BATCH = 20;
 
 const FILES = {
-  codeowners: ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'],
+  codeowners: CODEOWNERS_LOCATIONS,
   security: ['SECURITY.md', '.github/SECURITY.md'],
   dependabot: ['.github/dependabot.yml', '.github/dependabot.yaml'],
   renovate: ['renovate.json', '.github/renovate.json', 'renovate.json5', '.renovaterc'],
