@@ -48,7 +48,6 @@ export function teamAndSubteams(byRef: ReadonlyMap<string, CatalogNode>, ref: st
 export interface TeamSummary {
   team: string;
   owned: CatalogNode[];
-  scores: EntityScore[];
   /** Per scorecard: entities at each level id ('' for none), now and in the previous build. */
   levels: Map<string, { now: Map<string, number>; before: Map<string, number>; total: number }>;
   /** Per scorecard and check: how many entities fail it now and in the previous build. */
@@ -57,12 +56,30 @@ export interface TeamSummary {
   docs: { documentable: number; documented: number; stale: { ref: string; lastModified: string }[] };
 }
 
+let byOwner: Promise<Map<string, CatalogNode[]>> | undefined;
+
+/** Every entity by its owner's ref, in catalog order: built once, not once per team page. */
+function ownedByOwner() {
+  byOwner ??= getCatalog().then(({ nodes }) => {
+    const owners = new Map<string, CatalogNode[]>();
+    for (const node of nodes) {
+      for (const r of node.entity.relations) {
+        if (r.type !== 'ownedBy') continue;
+        const list = owners.get(r.targetRef);
+        if (list) list.push(node);
+        else owners.set(r.targetRef, [node]);
+      }
+    }
+    return owners;
+  });
+  return byOwner;
+}
+
 /** Summarises what `teams` own (one team, or a team with its sub-teams). */
 export async function summariseTeam(team: string, members: readonly string[]): Promise<TeamSummary> {
-  const { nodes } = await getCatalog();
   const { byEntity } = await getScores();
-  const owners = new Set(members);
-  const owned = nodes.filter((n) => n.entity.relations.some((r) => r.type === 'ownedBy' && owners.has(r.targetRef)));
+  const owners = await ownedByOwner();
+  const owned = [...new Set(members)].flatMap((m) => owners.get(m) ?? []).sort((a, b) => a.ref.localeCompare(b.ref));
   const scores = owned.flatMap((n) => byEntity.get(n.ref) ?? []);
   const levels: TeamSummary['levels'] = new Map();
   const failing: TeamSummary['failing'] = new Map();
@@ -91,7 +108,7 @@ export async function summariseTeam(team: string, members: readonly string[]): P
     const lastModified = changed.get(n.ref);
     return lastModified && lastModified < staleBefore ? [{ ref: n.ref, lastModified }] : [];
   });
-  return { team, owned, scores, levels, failing, docs: { documentable: documentable.length, documented: documented.length, stale } };
+  return { team, owned, levels, failing, docs: { documentable: documentable.length, documented: documented.length, stale } };
 }
 
 /** Problems found in the repositories a team's entities come from. */
