@@ -164,7 +164,12 @@ export function systemMap(index: CatalogIndex, ref: string, options: { maxNodes?
   const parts = [...new Set((index.get(ref)?.entity.relations ?? []).filter((r) => r.type === 'hasPart').map((r) => r.targetRef))].sort();
   if (parts.length === 0) return undefined;
   const byKind = new Map<string, string[]>();
-  for (const part of parts) byKind.set(kindOf(part), [...(byKind.get(kindOf(part)) ?? []), part]);
+  for (const part of parts) {
+    const kind = kindOf(part);
+    const list = byKind.get(kind);
+    if (list) list.push(part);
+    else byKind.set(kind, [part]);
+  }
   const perKind = Math.max(3, Math.floor((maxNodes - 1) / byKind.size));
   const summaries: { node: GraphNode; edge: GraphEdge }[] = [];
   let summarised = 0;
