@@ -20,12 +20,13 @@ import { runPlugins, storedCardSchema, type PluginResults, type StoredCard } fro
 import type { Logger } from './logger.ts';
 import { buildPortalScorecards } from './scorecards/portal-scorecards.ts';
 import { entityScoreSchema, type EntityScore } from './scorecards/schema.ts';
+import { buildPortalTemplates, storedTemplateSchema, type StoredTemplate } from './templates/portal-templates.ts';
 import { countProblems, problemId, problemSchema, sortProblems, type Problem } from './problems.ts';
 
 /** What the `pluginCards` collection holds per entity: every plugin card it shows. */
 export const entityCardsSchema = z.object({ entityRef: z.string(), cards: z.array(storedCardSchema) });
 
-export { catalogNodeSchema, docsSiteSchema, entityScoreSchema, storedDocsPageSchema, storedDrawingSchema };
+export { catalogNodeSchema, docsSiteSchema, entityScoreSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema };
 
 const optionsSchema = z.object({ loaded: z.object({ config: configSchema, file: z.string(), root: z.string() }) });
 
@@ -36,6 +37,7 @@ interface Portal {
   graphs: StoredDrawing[];
   cards: Map<string, StoredCard[]>;
   scores: EntityScore[];
+  templates: StoredTemplate[];
   problems: Problem[];
 }
 
@@ -52,7 +54,7 @@ async function syncStore(context: LoaderContext, entries: { id: string; data: Re
 }
 
 /** The portal's collections, each filled from the one crawl. */
-const COLLECTIONS = ['entities', 'problems', 'docsSites', 'docsPages', 'graphs', 'scorecards', 'pluginCards'] as const;
+const COLLECTIONS = ['entities', 'problems', 'docsSites', 'docsPages', 'graphs', 'scorecards', 'pluginCards', 'templates'] as const;
 type CollectionName = (typeof COLLECTIONS)[number];
 
 /**
@@ -82,6 +84,7 @@ async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: Astro
     logger: logger.fork('playbill:sources'),
     removalGuard: { file: layout.sourceCounts, maxDrop: loaded.config.catalog.maxRemovedShare, allow: process.env['PLAYBILL_ALLOW_REMOVAL'] === '1' },
   });
+  const templates = await buildPortalTemplates(catalog, { logger: logger.fork('playbill:templates') });
   // Docs keep the cores busy while plugins mostly wait on the network: run them side by side.
   const [docs, plugins] = await Promise.all([
     buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir, logger: logger.fork('playbill:docs'), limits: loaded.config.limits }),
@@ -96,7 +99,15 @@ async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: Astro
     logger: logger.fork('playbill:scorecards'),
     pluginFacts: plugins.facts,
   });
-  return { catalog, docs, graphs, cards: plugins.cards, scores, problems: sortProblems([...catalog.problems, ...docs.problems, ...plugins.problems]) };
+  return {
+    catalog,
+    docs,
+    graphs,
+    cards: plugins.cards,
+    scores,
+    templates: templates.templates,
+    problems: sortProblems([...catalog.problems, ...docs.problems, ...plugins.problems, ...templates.problems]),
+  };
 }
 
 /** Every plugin over the catalog, with what they fetched kept in the build cache. */
@@ -172,6 +183,14 @@ export function portalLoaders(loaded: LoadedConfig): Record<CollectionName, Load
         const { catalog, cards } = await portalFor('pluginCards', context);
         // One entry per entity, cards or none, so the collection exists whenever the catalog does.
         await syncStore(context, catalog.nodes.map(({ ref }) => ({ id: ref, data: { entityRef: ref, cards: cards.get(ref) ?? [] } })));
+      },
+    },
+    templates: {
+      name: 'playbill:templates',
+      schema: storedTemplateSchema,
+      async load(context) {
+        const { templates } = await portalFor('templates', context);
+        await syncStore(context, templates.map((template) => ({ id: template.entityRef, data: { ...template } })));
       },
     },
     docsPages: {

@@ -1,7 +1,7 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'zod';
-import { portalLoaders, catalogNodeSchema, docsSiteSchema, entityCardsSchema, entityScoreSchema, storedDocsPageSchema, storedDrawingSchema } from '../loaders/portal-loader.ts';
+import { portalLoaders, catalogNodeSchema, docsSiteSchema, entityCardsSchema, entityScoreSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema } from '../loaders/portal-loader.ts';
 import { loaded } from './lib/site.ts';
 import { problemSchema } from '../loaders/problems.ts';
 
@@ -18,6 +18,8 @@ export const collections = {
   pluginCards: defineCollection({ loader: catalog.pluginCards, schema: entityCardsSchema }),
   /** Each entity's result on each scorecard that applies to it. */
   scorecards: defineCollection({ loader: catalog.scorecards, schema: entityScoreSchema }),
+  /** Software templates: their form, support level and skeleton files. */
+  templates: defineCollection({ loader: catalog.templates, schema: storedTemplateSchema }),
   /** The portal's own guides: trusted Markdown and MDX kept in this repository. */
   guides: defineCollection({
     loader: glob({ pattern: '**/*.{md,mdx}', base: './content/_guides' }),

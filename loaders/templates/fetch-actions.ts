@@ -1,5 +1,5 @@
-import picomatch from 'picomatch/posix';
-import { z } from 'zod';
+import picomatch from 'picomatch/posix.js';
+import * as z from 'zod/mini';
 import { isBinaryFile } from './binary-files.ts';
 import { renderTemplate, type RenderOptions } from './nunjucks/render.ts';
 import { SCAFFOLDER_FILTERS } from './scaffolder-filters.ts';
@@ -54,31 +54,32 @@ export interface ActionResult {
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const textEncoder = new TextEncoder();
 
+// zod/mini: these schemas run in the browser too, where every kilobyte of script counts.
 const templateInput = z.looseObject({
   url: z.string({ error: 'url is required: where the skeleton is, relative to the template file' }),
-  targetPath: z.string().optional(),
-  values: z.record(z.string(), z.unknown()).optional(),
-  copyWithoutRender: z.array(z.string(), { error: 'copyWithoutRender must be a list of globs' }).optional(),
-  copyWithoutTemplating: z.array(z.string(), { error: 'copyWithoutTemplating must be a list of globs' }).optional(),
-  cookiecutterCompat: z.boolean().optional(),
-  templateFileExtension: z.union([z.string(), z.boolean()]).optional(),
-  replace: z.boolean().optional(),
+  targetPath: z.optional(z.string({ error: 'targetPath must be text' })),
+  values: z.optional(z.record(z.string(), z.unknown(), { error: 'values must be an object' })),
+  copyWithoutRender: z.optional(z.array(z.string(), { error: 'copyWithoutRender must be a list of globs' })),
+  copyWithoutTemplating: z.optional(z.array(z.string(), { error: 'copyWithoutTemplating must be a list of globs' })),
+  cookiecutterCompat: z.optional(z.boolean({ error: 'cookiecutterCompat must be true or false' })),
+  templateFileExtension: z.optional(z.union([z.string(), z.boolean()], { error: 'templateFileExtension must be text or true' })),
+  replace: z.optional(z.boolean({ error: 'replace must be true or false' })),
 });
 
 const plainInput = z.looseObject({
   url: z.string({ error: 'url is required: where the files are, relative to the template file' }),
-  targetPath: z.string().optional(),
+  targetPath: z.optional(z.string({ error: 'targetPath must be text' })),
 });
 
 const fileInput = z.looseObject({
   url: z.string({ error: 'url is required: the file to fetch, relative to the template file' }),
   targetPath: z.string({ error: 'targetPath is required: where the file goes in the new project' }),
-  values: z.record(z.string(), z.unknown()).optional(),
-  cookiecutterCompat: z.boolean().optional(),
-  replace: z.boolean().optional(),
+  values: z.optional(z.record(z.string(), z.unknown(), { error: 'values must be an object' })),
+  cookiecutterCompat: z.optional(z.boolean({ error: 'cookiecutterCompat must be true or false' })),
+  replace: z.optional(z.boolean({ error: 'replace must be true or false' })),
 });
 
-function parseInput<T>(schema: z.ZodType<T>, input: unknown, action: string): T {
+function parseInput<T>(schema: z.ZodMiniType<T>, input: unknown, action: string): T {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
   throw new StepError(`${action}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ')}`);

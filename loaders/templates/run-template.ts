@@ -1,6 +1,7 @@
 import { renderStepInput, isTruthy } from './render-input.ts';
 import { SCAFFOLDER_FILTERS } from './scaffolder-filters.ts';
-import { actionSupport, type TemplateSpec, type TemplateStep } from './template-spec.ts';
+import { actionSupport } from './actions.ts';
+import type { TemplateSpec, TemplateStep } from './template-spec.ts';
 import {
   DEFAULT_WORKSPACE_LIMITS,
   FILE_ACTION_RUNNERS,

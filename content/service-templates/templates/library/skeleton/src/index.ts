@@ -1,0 +1,4 @@
+/** ${{ values.name }}: add the library's API here. */
+export function hello(name: string): string {
+  return `hello ${name}`;
+}

@@ -1,0 +1,31 @@
+import { getCollection, type CollectionEntry } from 'astro:content';
+import { parseEntityRef } from '../../loaders/catalog/refs.ts';
+import { withBase } from './urls.ts';
+
+export type StoredTemplate = CollectionEntry<'templates'>['data'];
+
+let cache: Promise<StoredTemplate[]> | undefined;
+
+/** Every software template, sorted by title. */
+export function getTemplates(): Promise<StoredTemplate[]> {
+  cache ??= getCollection('templates').then((entries) => entries.map((e) => e.data));
+  return cache;
+}
+
+/** `/create/templates/{namespace}/{name}/`, Backstage's URL for a template's form. */
+export function templateFormPath(ref: string): string {
+  const { namespace, name } = parseEntityRef(ref);
+  return withBase(`/create/templates/${namespace}/${name}/`.toLowerCase());
+}
+
+/** What the support badge says, and its longer explanation. */
+export function supportLabel(support: StoredTemplate['support']): { label: string; detail: string } {
+  if (support.level === 'full') return { label: 'Runs fully here', detail: 'Every step runs in this page and in the CLI.' };
+  if (support.level === 'partial') {
+    return { label: 'Runs partly here', detail: `Builds its files here; only Backstage runs ${support.backstageOnly.join(', ')}.` };
+  }
+  return {
+    label: 'Backstage only',
+    detail: support.backstageOnly.length > 0 ? `Its files come from ${support.backstageOnly.join(', ')}, which only Backstage runs.` : 'It has no step that builds files.',
+  };
+}
