@@ -2,7 +2,10 @@
  * The sample portal, built under /portal/, in real headless Chromium (Debian's): search,
  * filters, shareable URLs, offline reading and search, and links that stay under the base.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { unzipSync } from 'fflate';
+import { createProject } from '../loaders/templates/create-command.ts';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -372,5 +375,84 @@ describe('hosted under /portal/ on a plain static server', () => {
     await context.close();
     expect(outside).toEqual([]);
     expect(failures).toEqual([]);
+  });
+});
+
+describe('software templates', () => {
+  it('fill a form with a picker and a conditional field, preview the files, and download the same project the CLI writes', async () => {
+    const strict = await serveStatic(built.dist, { base: '/portal/', headers: { 'Content-Security-Policy': CSP } });
+    const context = await browser.newContext({ serviceWorkers: 'block', acceptDownloads: true });
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Content-Security-Policy|unsafe-eval/i.test(message.text())) violations.push(message.text());
+    });
+    await page.goto(new URL('create/templates/default/node-service/', strict.url).href);
+    const name = page.getByRole('textbox', { name: 'Name', exact: true });
+    await expect.poll(() => name.count()).toBe(1);
+    // Errors appear as the user types, in words, tied to the field for screen readers.
+    await name.fill('Order History');
+    await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
+    const errorId = (await name.getAttribute('aria-describedby'))?.split(' ').at(-1) ?? '';
+    expect(await page.locator(`#${errorId}`).textContent()).toMatch(/letters and digits|expected form/);
+    await name.fill('order-history');
+    await expect.poll(() => name.getAttribute('aria-invalid')).toBe('false');
+    await page.getByRole('textbox', { name: 'Description' }).fill('Keeps every order a customer placed.');
+    // The owner picker offers the catalog's teams, filled in at build time.
+    const owner = page.getByRole('combobox', { name: 'Owner', exact: true });
+    const listId = await owner.getAttribute('list');
+    const offered = await page.locator(`#${listId} option`).evaluateAll((options) => options.map((o) => o.getAttribute('value')));
+    expect(offered).toContain('group:default/payments-team');
+    expect(offered.every((value) => value?.startsWith('group:'))).toBe(true);
+    await owner.fill('group:default/payments-team');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // The registry field exists only when Tekton is chosen (dependencies + oneOf).
+    await expect.poll(() => page.getByRole('heading', { name: 'Build and run' }).count()).toBe(1);
+    expect(await page.getByRole('textbox', { name: 'Image registry' }).count()).toBe(0);
+    await page.getByRole('radio', { name: 'Tekton pipelines' }).check();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Image registry' }).count()).toBe(1);
+    await page.getByRole('textbox', { name: 'Image registry' }).fill('registry.acme.example/payments');
+    await page.getByRole('checkbox', { name: 'Prometheus metrics' }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('combobox', { name: 'Owner', exact: true }).selectOption('acme');
+    await page.getByRole('textbox', { name: 'Repository', exact: true }).fill('order-history');
+
+    // The preview shows every generated file, updated as the user types.
+    const tree = page.locator('.preview-tree');
+    await expect.poll(() => tree.locator('button.file').allTextContents()).toContain('pipeline.yaml');
+    await tree.getByRole('button', { name: 'pipeline.yaml' }).click();
+    await expect.poll(() => page.locator('[data-file-contents]').textContent()).toContain('default: registry.acme.example/payments/order-history');
+    await tree.getByRole('button', { name: 'package.json' }).click();
+    await expect.poll(() => page.locator('[data-file-contents]').textContent()).toContain('"prom-client"');
+
+    await page.getByRole('button', { name: 'Review' }).click();
+    await expect.poll(() => page.locator('.review-steps').textContent()).toContain('Creates the private repository acme/order-history on github.com');
+    expect(await page.locator('.review-steps').textContent()).toContain('the next portal build finds the new repository');
+    const command = (await page.locator('[data-command]').textContent()) ?? '';
+    expect(command).toMatch(/^npx playbill create template:default\/node-service --values '/);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Download .*\.zip/ }).click()]);
+    const zipped = unzipSync(new Uint8Array(await readFile((await download.path()) ?? '')));
+    await context.close();
+    await strict.close();
+    expect(violations).toEqual([]);
+
+    // The CLI, given the values the page's command carries, writes the same files, byte for byte.
+    const values = /--values '([^']*)'/.exec(command)?.[1] ?? '';
+    const out = await mkdtemp(join(tmpdir(), 'playbill-create-'));
+    const lines: string[] = [];
+    const code = await createProject(
+      { template: 'template:default/node-service', values, out, publish: false, force: false },
+      { cwd: process.cwd(), env: { ...process.env, PLAYBILL_CONFIG: 'test/fixtures/portal-under-base/playbill.config.yaml' }, out: (l) => lines.push(l), err: (l) => lines.push(l) },
+    );
+    expect(code, lines.join('\n')).toBe(0);
+    const written = (await readdir(out, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(out.length + 1)).sort();
+    const inZip = Object.keys(zipped).map((path) => path.replace(/^order-history\//, '')).sort();
+    expect(inZip).toEqual(written);
+    expect(written).toContain('.tekton/pipeline.yaml');
+    for (const path of written) expect(Buffer.from(zipped[`order-history/${path}`] ?? []).equals(await readFile(join(out, path))), path).toBe(true);
+    await rm(out, { recursive: true, force: true });
   });
 });
