@@ -92,6 +92,10 @@ const CASES = [
   '${{ not values.count == 3 }} ${{ 3 > 2 > 1 }} ${{ 1 ~ 2 + 3 }} ${{ 1 + 2 ~ 3 }} ${{ values.count == 3 and values.enabled }}',
   '${{ 2 * 7 // 2 }} ${{ 7 % 4 * 2 }} ${{ 8 / 2 * 2 }} ${{ 10 - 2 + 3 }} ${{ 2 ** 3 ** 2 }} ${{ -2 ** 2 }} ${{ (1 + 2) * (3 - 1) }}',
   '${{ values.count > 1 and values.count < 5 or false }} ${{ not values.disabled and values.enabled }} ${{ values.a or values.b or "c" }}',
+  '{% macro fact(n) %}{% if n > 1 %}${{ n * fact(n - 1) }}{% else %}1{% endif %}{% endmacro %}${{ fact(5) }}',
+  '{% set g = "top" %}{% macro m() %}[${{ g }}]{% endmacro %}${{ m() }}{% for i in [1] %}{% set g = "loop" %}{% endfor %}${{ g }}',
+  '{% set a, b = 1 %}${{ a }}${{ b }} {% if true %}{% set c = 2 %}{% endif %}${{ c }}',
+  '${{ values.destination.get("owner") }} ${{ values.destination.get("nope", "dflt") }} ${{ values.tags.count("go") }}',
   '${{ "x" if values.count == 3 and not values.disabled else "y" }} ${{ values.tags | length > 2 }} ${{ values.count + 1 == 4 }}',
 ];
 

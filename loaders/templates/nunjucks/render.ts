@@ -70,9 +70,12 @@ class Frame {
   private readonly vars = new Map<string, unknown>();
   readonly parent: Frame | undefined;
   private readonly isolateWrites: boolean;
+  /** The template's own top frame: what is set here is visible everywhere, macros included. */
+  readonly topLevel: boolean;
   constructor(parent: Frame | undefined, isolateWrites: boolean) {
     this.parent = parent;
     this.isolateWrites = isolateWrites;
+    this.topLevel = parent === undefined && !isolateWrites;
   }
 
   lookup(name: string): unknown {
@@ -105,6 +108,8 @@ const JINJA_NAMES: Record<string, unknown> = { True: true, False: false, None: n
 class Renderer {
   private steps = 0;
   private depth = 0;
+  /** Top-level `set`s and macros, which Nunjucks also puts in the render context. */
+  private readonly topVariables = new Map<string, unknown>();
   private readonly limits: RenderLimits;
   private readonly filters: Readonly<Record<string, ExtraFilter>>;
   private readonly globals: Record<string, SafeFunction>;
@@ -168,12 +173,18 @@ class Renderer {
           this.renderNodes(node.body ?? [], frame, captured);
           value = captured.join('');
         }
-        for (const target of node.targets) frame.set(target, value, true);
+        for (const target of node.targets) {
+          frame.set(target, value, true);
+          if (frame.topLevel) this.topVariables.set(target, value);
+        }
         return;
       }
-      case 'macro':
-        frame.set(node.name, this.macroFunction(node), true);
+      case 'macro': {
+        const macro = this.macroFunction(node);
+        frame.set(node.name, macro, true);
+        if (frame.topLevel) this.topVariables.set(node.name, macro);
         return;
+      }
       case 'filterBlock': {
         const captured: string[] = [];
         this.renderNodes(node.body, frame, captured);
@@ -284,7 +295,7 @@ class Renderer {
         return result;
       }
       case 'is': {
-        const test = TESTS[expr.test];
+        const test = Object.hasOwn(TESTS, expr.test) ? TESTS[expr.test] : undefined;
         if (test === undefined) throw new TemplateRenderError(`test not found: ${expr.test}`, expr.line);
         const value = this.evaluate(expr.target, frame);
         const result = test(value, expr.args[0] === undefined ? undefined : this.evaluate(expr.args[0], frame));
@@ -311,6 +322,8 @@ class Renderer {
     const local = frame.lookup(name);
     if (local !== undefined) return local;
     if (Object.hasOwn(JINJA_NAMES, name)) return JINJA_NAMES[name];
+    const top = this.topVariables.get(name);
+    if (top !== undefined) return top;
     if (Object.hasOwn(this.context, name)) return this.context[name];
     return Object.hasOwn(this.globals, name) ? this.globals[name] : undefined;
   }

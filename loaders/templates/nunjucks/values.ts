@@ -56,7 +56,8 @@ export function toText(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return value.map((item) => (item === null || item === undefined ? '' : toText(item))).join(',');
   if (value instanceof RegExp) return String(value);
-  if (value instanceof SafeFunction) return `function ${value.name}() { [native code] }`;
+  // Nunjucks would print a function's source; there is no source to show, so nothing.
+  if (value instanceof SafeFunction) return '';
   return '[object Object]';
 }
 
@@ -118,7 +119,7 @@ export function lookupMember(target: unknown, key: unknown, limits: RenderLimits
   if (Array.isArray(target)) {
     if (/^\d+$/.test(name)) return target[Number(name)];
     if (name === 'length') return target.length;
-    const pythonic = ARRAY_MEMBERS[name];
+    const pythonic = Object.hasOwn(ARRAY_MEMBERS, name) ? ARRAY_MEMBERS[name] : undefined;
     if (pythonic !== undefined) return new SafeFunction(name, (args) => pythonic(target, args, limits));
     if (ARRAY_METHODS.has(name)) return arrayMethod(target, name, limits);
     return undefined;
@@ -126,7 +127,7 @@ export function lookupMember(target: unknown, key: unknown, limits: RenderLimits
   if (target instanceof SafeFunction) return Object.hasOwn(target.members, name) ? target.members[name] : undefined;
   if (isPlainObject(target)) {
     if (Object.hasOwn(target, name)) return target[name];
-    const pythonic = OBJECT_MEMBERS[name];
+    const pythonic = Object.hasOwn(OBJECT_MEMBERS, name) ? OBJECT_MEMBERS[name] : undefined;
     if (pythonic !== undefined) return new SafeFunction(name, (args) => pythonic(target, args));
     return undefined;
   }
