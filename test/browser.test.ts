@@ -4,6 +4,7 @@
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { createProject } from '../loaders/templates/create-command.ts';
 import { join } from 'node:path';
@@ -379,6 +380,38 @@ describe('hosted under /portal/ on a plain static server', () => {
 });
 
 describe('software templates', () => {
+  it('lists every sample template in the gallery with its support level, and links each entity page to its form', async () => {
+    const gallery = await readFile(join(built.dist, 'create/index.html'), 'utf8');
+    for (const name of ['node-service', 'docs-site', 'typescript-library']) expect(gallery).toContain(`href="/portal/create/templates/default/${name}/"`);
+    expect(gallery).toContain('Runs partly here');
+    expect(gallery).toContain('only Backstage runs slack:sendMessage');
+    const entity = await readFile(join(built.dist, 'catalog/default/template/node-service/index.html'), 'utf8');
+    expect(entity).toContain('href="/portal/create/templates/default/node-service/"');
+    // A skeleton chosen by a parameter (../../skeletons/ci/${{ parameters.ci }}) is bundled whole; binary files as base64.
+    const data = JSON.parse(await readFile(join(built.dist, 'create/templates/default/node-service/template.json'), 'utf8'));
+    expect(Object.keys(data.files)).toEqual(expect.arrayContaining(['skeletons/ci/tekton/.tekton/pipeline.yaml', 'skeletons/ci/github-actions/.github/workflows/deploy.yml']));
+    expect(data.files['templates/node-service/skeleton/favicon.png']).toHaveProperty('base64');
+  });
+
+  it('keeps the form page\'s script under 80 KB gzipped, with no eval', async () => {
+    const html = await readFile(join(built.dist, 'create/templates/default/node-service/index.html'), 'utf8');
+    const seen = new Set<string>();
+    const queue = [...html.matchAll(/<script[^>]+src="\/portal\/([^"]+)"/g)].map((m) => m[1] ?? '');
+    let gzipped = 0;
+    while (queue.length > 0) {
+      const file = queue.pop() ?? '';
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const code = await readFile(join(built.dist, file), 'utf8');
+      gzipped += gzipSync(code).length;
+      expect(code, file).not.toMatch(/\beval\(|new Function\(/);
+      // Static imports are loaded with the page; follow them.
+      for (const m of code.matchAll(/(?:^|[;\n])import[^"']*["']\.\/([^"']+)["']|from["']\.\/([^"']+)["']/g)) queue.push(join(file, '..', m[1] ?? m[2] ?? ''));
+    }
+    expect(seen.size).toBeGreaterThan(1);
+    expect(gzipped).toBeLessThan(80 * 1024);
+  });
+
   it('fill a form with a picker and a conditional field, preview the files, and download the same project the CLI writes', async () => {
     const strict = await serveStatic(built.dist, { base: '/portal/', headers: { 'Content-Security-Policy': CSP } });
     const context = await browser.newContext({ serviceWorkers: 'block', acceptDownloads: true });

@@ -39,7 +39,7 @@ const entitySchema = z.object({
 
 describe('astro build of the fixture portal', () => {
   it('logs what it crawled, each line labelled with the stage that wrote it', () => {
-    expect(log).toMatch(/\[playbill:catalog\] \d+ entities from 10 repositories/);
+    expect(log).toMatch(/\[playbill:catalog\] \d+ entities from 11 repositories/);
     expect(log).toMatch(/\[playbill:problems\] \d+ errors, \d+ warnings/);
     expect(log).toMatch(/\[playbill:sources\] local:\S+: \d+ repositories/);
     expect(log).toMatch(/\[playbill:docs\] \d+ pages for \d+ entities/);
@@ -53,7 +53,7 @@ describe('astro build of the fixture portal', () => {
 
   it('writes one page per entity at Backstage\'s lowercased URL', async () => {
     const kinds = await readdir(join(out, 'dist/catalog/default'));
-    expect(kinds.sort()).toEqual(['api', 'component', 'environment', 'group', 'location', 'resource', 'system', 'user']);
+    expect(kinds.sort()).toEqual(['api', 'component', 'environment', 'group', 'location', 'resource', 'system', 'template', 'user']);
     const html = await page('catalog/default/component/web/index.html');
     expect(html).toContain('The shop front.');
     expect(html).toContain('href="https://git.example.com/web/blob/main/catalog-info.yaml#L1"');
@@ -182,5 +182,18 @@ describe('astro build of the fixture portal', () => {
     expect(graph).toContain('--shiki-dark');
     const index = await page('catalog/index.html');
     expect(index).toContain('data-kind="environment"');
+  });
+
+  it('reports a template that cannot run as a problem, and still builds the rest', async () => {
+    const problems = z.array(problemSchema).parse(JSON.parse(await page('api/catalog/problems.json')));
+    const broken = problems.find((p) => p.entityRef === 'template:default/broken-steps');
+    expect(broken).toMatchObject({ severity: 'error', repository: 'templates', file: 'catalog-info.yaml' });
+    expect(broken?.message).toContain('this template cannot run: spec.steps.0.action');
+    const html = await page('catalog/default/template/broken-steps/index.html');
+    expect(html).not.toContain('Open the form');
+    // A skeleton outside the template's repository is never read; the form says why.
+    const escaping = JSON.parse(await page('create/templates/default/escaping-skeleton/template.json'));
+    expect(escaping.files).toEqual({});
+    expect(escaping.notes.join(' ')).toContain("outside the template's repository");
   });
 });

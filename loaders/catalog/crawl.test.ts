@@ -54,6 +54,8 @@ describe('crawling a broken organisation', async () => {
         "resource:default/sub-one",
         "resource:default/sub-two",
         "system:default/first",
+        "template:default/broken-steps",
+        "template:default/escaping-skeleton",
       ]
     `);
   });
