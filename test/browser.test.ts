@@ -111,7 +111,7 @@ describe('catalog and docs filters', () => {
   it('filter the catalog by facet and text, in the URL, surviving a reload', async () => {
     const page = await openPage('catalog/?kind=api');
     await expect.poll(() => visible(page, '#catalog-table')).toEqual(['Auth API', 'Fraud events', 'Inventory gRPC API', 'Payments REST API', 'Product graph']);
-    expect(await page.locator('#catalog-count').textContent()).toBe('5 of 43 entities');
+    expect(await page.locator('#catalog-count').textContent()).toBe('5 of 45 entities');
     await page.locator('#catalog-filters select[name="owner"]').selectOption('payments-team');
     await page.locator('#catalog-filters input[name="q"]').fill('verdict');
     await expect.poll(() => visible(page, '#catalog-table')).toEqual(['Fraud events']);
@@ -438,6 +438,11 @@ describe('software templates', () => {
     expect(offered).toContain('group:default/payments-team');
     expect(offered.every((value) => value?.startsWith('group:'))).toBe(true);
     await owner.fill('group:default/payments-team');
+    // A short name typed by hand becomes the full ref, with the picker's defaultKind.
+    const system = page.getByRole('combobox', { name: 'System' });
+    await system.fill('payments');
+    await system.press('Tab');
+    await expect.poll(() => system.inputValue()).toBe('system:default/payments');
     await page.getByRole('button', { name: 'Next' }).click();
 
     // The registry field exists only when Tekton is chosen (dependencies + oneOf).
@@ -457,6 +462,8 @@ describe('software templates', () => {
     await expect.poll(() => tree.locator('button.file').allTextContents()).toContain('pipeline.yaml');
     await tree.getByRole('button', { name: 'pipeline.yaml' }).click();
     await expect.poll(() => page.locator('[data-file-contents]').textContent()).toContain('default: registry.acme.example/payments/order-history');
+    await tree.getByRole('button', { name: 'catalog-info.yaml' }).click();
+    await expect.poll(() => page.locator('[data-file-contents]').textContent()).toContain('system: system:default/payments');
     await tree.getByRole('button', { name: 'package.json' }).click();
     await expect.poll(() => page.locator('[data-file-contents]').textContent()).toContain('"prom-client"');
 

@@ -13,6 +13,7 @@ import {
   type Schema,
   type Values,
 } from '../../loaders/templates/form-schema.ts';
+import { parseEntityRef } from '../../loaders/catalog/refs.ts';
 import { KNOWN_FIELDS } from '../../loaders/templates/pickers.ts';
 import { describePublish } from '../../loaders/templates/publish-plan.ts';
 import { runTemplate, type RunResult } from '../../loaders/templates/run-template.ts';
@@ -103,6 +104,24 @@ function enumOptions(schema: Schema): [unknown, string][] {
   const values = Array.isArray(schema['enum']) ? schema['enum'] : [];
   const names = Array.isArray(schema['enumNames']) ? schema['enumNames'] : [];
   return values.map((value, i) => [value, typeof names[i] === 'string' ? names[i] : String(value)]);
+}
+
+const CATALOG_REF_FIELDS = new Set(['OwnerPicker', 'EntityPicker', 'OwnedEntityPicker', 'MyGroupsPicker']);
+
+/** `payments` → `system:default/payments`, with the picker's defaultKind and defaultNamespace. */
+function fullRef(value: string, schema: Schema, uiField: string): string {
+  const text = value.trim();
+  if (text === '') return text;
+  const options = uiOptions(schema);
+  const allowedKinds = Array.isArray(options['allowedKinds']) ? options['allowedKinds'] : [];
+  const defaultKind = typeof options['defaultKind'] === 'string' ? options['defaultKind'] : typeof allowedKinds[0] === 'string' ? allowedKinds[0] : uiField === 'OwnerPicker' || uiField === 'MyGroupsPicker' ? 'Group' : undefined;
+  const defaultNamespace = typeof options['defaultNamespace'] === 'string' ? options['defaultNamespace'] : undefined;
+  try {
+    const ref = parseEntityRef(text, { ...(defaultKind && { defaultKind }), ...(defaultNamespace && { defaultNamespace }) });
+    return `${ref.kind.toLowerCase()}:${ref.namespace.toLowerCase()}/${ref.name}`;
+  } catch {
+    return text;
+  }
 }
 
 function shellQuote(text: string): string {
@@ -347,6 +366,16 @@ class TemplateForm {
           value: typeof value === 'string' ? value : '',
         });
         input.addEventListener('input', () => set(input.value));
+        if (uiField !== undefined && CATALOG_REF_FIELDS.has(uiField)) {
+          // As Backstage's pickers do: a short name typed by hand becomes a full entity ref.
+          input.addEventListener('change', () => {
+            const full = fullRef(input.value, schema, uiField);
+            if (full !== input.value) {
+              input.value = full;
+              set(full);
+            }
+          });
+        }
         control = listId ? el('span', {}, input, el('datalist', { id: listId }, ...options.map(([v, l]) => el('option', { value: v }, l)))) : input;
       }
     }
@@ -582,15 +611,15 @@ class TemplateForm {
   private drawTree(result: RunResult): void {
     const paths = [...result.files.keys()].sort();
     if (this.selected === undefined || !result.files.has(this.selected)) this.selected = paths.find((p) => /(^|\/)catalog-info\.yaml$/.test(p)) ?? paths[0];
-    const rootList = el('ul', { role: 'tree', 'aria-label': 'Generated files' });
+    const rootList = el('ul', { 'aria-label': 'Generated files' });
     const folders = new Map<string, HTMLUListElement>([['', rootList]]);
     const folderOf = (dir: string): HTMLUListElement => {
       const existing = folders.get(dir);
       if (existing) return existing;
       const at = dir.lastIndexOf('/');
       const parent = folderOf(at === -1 ? '' : dir.slice(0, at));
-      const list = el('ul', { role: 'group' });
-      parent.append(el('li', { role: 'treeitem', 'aria-expanded': 'true' }, el('span', { class: 'folder' }, `${dir.slice(at + 1)}/`), list));
+      const list = el('ul', { 'aria-label': `${dir}/` });
+      parent.append(el('li', {}, el('span', { class: 'folder' }, `${dir.slice(at + 1)}/`), list));
       folders.set(dir, list);
       return list;
     };
@@ -602,7 +631,7 @@ class TemplateForm {
         this.drawTree(result);
         this.tree.querySelector<HTMLElement>(`[data-path="${CSS.escape(path)}"]`)?.focus();
       });
-      folderOf(at === -1 ? '' : path.slice(0, at)).append(el('li', { role: 'treeitem' }, button));
+      folderOf(at === -1 ? '' : path.slice(0, at)).append(el('li', {}, button));
     }
     this.tree.replaceChildren(rootList);
     const bytes = this.selected === undefined ? undefined : result.files.get(this.selected);
