@@ -11,12 +11,12 @@
  * GitHub source is the fake GitHub server on 127.0.0.1, and its API requests are counted.
  * Prints a table and writes bench/out/results.json.
  */
-import { spawn } from 'node:child_process';
-import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { reposFromFolder, startFakeGithub } from '../test/support/fake-github.ts';
 import { generateOrganisation } from './generate.ts';
+import { build, folderStats } from './measure.ts';
 
 const TOKEN = 'bench-token';
 
@@ -42,62 +42,6 @@ interface Measurement {
   /** Median size of the relation-graph SVG on an entity page. */
   graphSvgKiB?: number;
   githubRequests: string;
-}
-
-/** Sum of the resident memory of a process and all its descendants, from /proc. */
-async function treeRss(rootPid: number): Promise<number> {
-  const children = new Map<number, number[]>();
-  let total = 0;
-  const rss = new Map<number, number>();
-  for (const entry of await readdir('/proc').catch(() => [])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
-    const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    rss.set(Number(entry), kb);
-    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-  }
-  const walk = (pid: number) => {
-    total += rss.get(pid) ?? 0;
-    for (const child of children.get(pid) ?? []) walk(child);
-  };
-  walk(rootPid);
-  return total * 1024;
-}
-
-async function folderStats(dir: string): Promise<{ bytes: number; files: number; pages: number }> {
-  let bytes = 0;
-  let files = 0;
-  let pages = 0;
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    files++;
-    if (entry.name === 'index.html') pages++;
-    bytes += (await stat(join(entry.parentPath, entry.name))).size;
-  }
-  return { bytes, files, pages };
-}
-
-/** Runs one build as `npm run build` does, sampling the process tree's memory every 100 ms. */
-async function build(config: string, cacheDir: string, outDir: string, logFile: string, env: NodeJS.ProcessEnv = {}): Promise<{ seconds: number; peak: number; log: string }> {
-  const started = performance.now();
-  // What `npm run build` runs: Astro, then the search index once Astro has exited.
-  const child = spawn(process.execPath, [join(ROOT, 'scripts/build.ts'), '--outDir', outDir], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PLAYBILL_CONFIG: config, PLAYBILL_CACHE_DIR: cacheDir },
-  });
-  let log = '';
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  let peak = 0;
-  const timer = setInterval(() => {
-    if (child.pid) void treeRss(child.pid).then((v) => (peak = Math.max(peak, v)));
-  }, 100);
-  const code = await new Promise<number | null>((ok) => child.on('close', ok));
-  clearInterval(timer);
-  await appendFile(logFile, log);
-  if (code !== 0) throw new Error(`build failed (exit ${code}); see ${logFile}`);
-  return { seconds: (performance.now() - started) / 1000, peak, log };
 }
 
 /**
