@@ -45,11 +45,6 @@ export default defineConfig({
     build: {
       // No inline scripts, so hosts can send Content-Security-Policy: script-src 'self'.
       assetsInlineLimit: 0,
-      // The only chunks past Vite's 500 kB default are Mermaid's diagram engines (its ELK
-      // layout alone is one 1.5 MB module). Mermaid imports them on demand, and only pages
-      // with a diagram load Mermaid at all (test/build.test.ts checks both), so the warning
-      // would name nothing a portal reader pays for.
-      chunkSizeWarningLimit: 1600,
     },
     plugins: [withoutDeadHeadInjectDirective()],
   },

@@ -196,4 +196,15 @@ describe('astro build of the fixture portal', () => {
     expect(escaping.files).toEqual({});
     expect(escaping.notes.join(' ')).toContain("outside the template's repository");
   });
+
+  it('ships Mermaid as its own prebuilt modules, not bundled again by every build', async () => {
+    const vendored = (await readdir(join(out, 'dist/_vendor'))).filter((d) => d.startsWith('mermaid-'));
+    expect(vendored).toHaveLength(1);
+    expect((await readdir(join(out, 'dist/_vendor', vendored[0] ?? ''))).sort()).toEqual(['chunks', 'mermaid.esm.min.mjs']);
+    // Without Mermaid, the client bundle is small: the site's own scripts and the template form.
+    const bundled = (await readdir(join(out, 'dist/_astro'), { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.js'));
+    let bytes = 0;
+    for (const file of bundled) bytes += (await readFile(join(out, 'dist/_astro', file.name))).length;
+    expect(bytes).toBeLessThan(400 * 1024);
+  });
 });

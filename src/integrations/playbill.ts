@@ -5,6 +5,7 @@ import type { AstroIntegration } from 'astro';
 import { z } from 'zod';
 import { assetPaths } from '../../loaders/docs/portal-docs.ts';
 import { finishSite, type FinishOptions } from './search-and-offline.ts';
+import { copyMermaid } from './vendor.ts';
 
 const manifestSchema = z.object({ digest: z.string(), files: z.array(z.string()) });
 
@@ -33,7 +34,7 @@ export function playbill(): AstroIntegration {
         const listed = manifestSchema.safeParse(JSON.parse(await readFile(manifest, 'utf8').catch(() => '{"digest":"","files":[]}')));
         const files = listed.success ? listed.data.files : [];
         for (const file of files) await cp(join(assets, file), join(out, file));
-        logger.fork('playbill:docs').info(`copied ${files.length} docs assets`);
+        logger.fork('playbill:docs').info(`copied ${files.length} docs assets, and Mermaid's ${await copyMermaid(out)} modules`);
         const options: FinishOptions = { out, root, cacheDir, base };
         const later = process.env['PLAYBILL_FINISH_FILE'];
         if (later) {

@@ -1,14 +1,16 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { parseEntityRef } from '../../loaders/catalog/refs.ts';
+import { getCatalog } from './catalog-data.ts';
 import { withBase } from './urls.ts';
 
 export type StoredTemplate = CollectionEntry<'templates'>['data'];
 
 let cache: Promise<StoredTemplate[]> | undefined;
 
-/** Every software template, sorted by title. */
+/** Every software template that can run (a template whose spec cannot is a problem instead). */
 export function getTemplates(): Promise<StoredTemplate[]> {
-  cache ??= getCollection('templates').then((entries) => entries.map((e) => e.data));
+  // Astro warns about reading an empty collection; a catalog without templates is normal.
+  cache ??= getCatalog().then(async ({ nodes }) => (nodes.some((n) => n.entity.kind === 'Template') ? (await getCollection('templates')).map((e) => e.data) : []));
   return cache;
 }
 
