@@ -116,7 +116,9 @@ export async function runTemplate(options: RunTemplateOptions): Promise<RunResul
       }
       report(actionSupport(step.action) === 'nothing-to-do' ? 'nothing-to-do' : 'not-run', describeNotRun(step.action, input), input);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const text = error instanceof Error ? error.message : String(error);
+      // The report names the action already.
+      const message = text.startsWith(`${step.action}: `) ? text.slice(step.action.length + 2) : text;
       report('failed', message, undefined);
       return { files: workspace, steps, warnings, error: { step: name, message } };
     }

@@ -189,7 +189,9 @@ class TemplateForm {
     });
     const preview = el('aside', { class: 'template-preview', 'aria-label': 'Preview of the generated files' }, el('h2', {}, 'Preview'), this.status, this.tree, this.viewer);
     this.root.replaceChildren(el('div', { class: 'template-layout' }, this.form, preview));
-    this.render(true);
+    // On arrival only an author's ui:autofocus takes the focus; moving between steps moves it to the step.
+    this.render(false);
+    this.body.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     this.scheduleRun(0);
   }
 
