@@ -71,8 +71,14 @@ function memoisedPortal(loaded: LoadedConfig): (name: CollectionName, context: L
       served.clear();
     }
     served.add(name);
-    portal ??= buildPortal(loaded, fileURLToPath(context.config.cacheDir), context.logger);
-    return portal;
+    const current = (portal ??= buildPortal(loaded, fileURLToPath(context.config.cacheDir), context.logger));
+    // Every collection has its share: let the crawl go, so the pages are rendered without the
+    // whole portal (sources, docs HTML, drawings) still held in memory.
+    if (served.size === COLLECTIONS.length) {
+      portal = undefined;
+      served.clear();
+    }
+    return current;
   };
 }
 

@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finishOptionsSchema, finishSite } from '../src/integrations/search-and-offline.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const dir = await mkdtemp(join(tmpdir(), 'playbill-build-'));
@@ -27,6 +26,9 @@ try {
   });
   if (code !== 0) process.exitCode = code ?? 1;
   else {
+    // Imported only now: loaded before, Pagefind and the rest sat in this process's memory
+    // (about 40 MiB) the whole time Astro ran, adding to the build's peak.
+    const { finishOptionsSchema, finishSite } = await import('../src/integrations/search-and-offline.ts');
     const options = finishOptionsSchema.parse(JSON.parse(await readFile(finishFile, 'utf8')));
     // Lines in Astro's format, labelled with the stage that wrote them.
     const loggerFor = (stage: string) => {
