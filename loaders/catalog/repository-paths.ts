@@ -1,4 +1,20 @@
-import { posix } from 'node:path';
+/**
+ * Repository-relative POSIX paths, without node:path, so the template form's script in the
+ * browser resolves paths with the same code as the crawl.
+ */
+
+/** Resolves `.`, `..` and empty segments of a relative path; undefined when it climbs above its start. */
+export function normalizeRelative(path: string): string | undefined {
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join('/');
+}
 
 /**
  * Resolves `target` against the folder of `fromFile`, both repository-relative POSIX paths.
@@ -7,9 +23,8 @@ import { posix } from 'node:path';
  */
 export function resolveInRepository(fromFile: string, target: string): string | undefined {
   if (target.startsWith('/') || target.includes('\\') || target.includes('\0')) return undefined;
-  const joined = posix.normalize(posix.join(posix.dirname(fromFile), target));
-  if (joined === '..' || joined.startsWith('../') || posix.isAbsolute(joined)) return undefined;
-  return joined === '.' ? '' : joined.replace(/\/$/, '');
+  const folder = fromFile.includes('/') ? fromFile.slice(0, fromFile.lastIndexOf('/')) : '';
+  return normalizeRelative(`${folder}/${target}`);
 }
 
 /** True for `https://…`-style absolute URLs (any scheme with `//`). */

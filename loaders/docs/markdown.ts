@@ -17,7 +17,7 @@ import { unified } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { parse as parseYaml } from 'yaml';
-import { isAbsoluteUrl } from '../catalog/repository-paths.ts';
+import { isAbsoluteUrl, normalizeRelative } from '../catalog/repository-paths.ts';
 import { parseLineRanges, type CodeHighlighter } from './highlight.ts';
 import { preprocessMarkdown } from './preprocess.ts';
 
@@ -338,15 +338,9 @@ function safeDecode(path: string): string {
 
 /** Resolves a relative link against the page's folder, inside the docs folder. */
 export function joinDocPath(fromDoc: string, target: string): string | undefined {
-  const parts = fromDoc.split('/').slice(0, -1);
-  for (const segment of target.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(segment);
-  }
-  const joined = parts.join('/');
+  const folder = fromDoc.includes('/') ? fromDoc.slice(0, fromDoc.lastIndexOf('/')) : '';
+  const joined = normalizeRelative(`${folder}/${target}`);
+  if (joined === undefined) return undefined;
   return target.endsWith('/') && joined !== '' ? `${joined}/` : joined;
 }
 

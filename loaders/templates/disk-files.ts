@@ -1,7 +1,7 @@
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { TemplateFiles } from './fetch-actions.ts';
-import { normalizeRelative } from './workspace-paths.ts';
+import { normalizeRelative } from '../catalog/repository-paths.ts';
 
 /**
  * A template's repository on disk, for the CLI and tests. Reads stay inside `root`: paths are

@@ -3,7 +3,8 @@ import * as z from 'zod/mini';
 import { isBinaryFile } from './binary-files.ts';
 import { renderTemplate, type RenderOptions } from './nunjucks/render.ts';
 import { SCAFFOLDER_FILTERS } from './scaffolder-filters.ts';
-import { dirnameOf, normalizeRelative, PathOutsideError, safeJoin } from './workspace-paths.ts';
+import { resolveInRepository } from '../catalog/repository-paths.ts';
+import { PathOutsideError, safeJoin } from './workspace-paths.ts';
 
 /**
  * Backstage's file-building actions, `fetch:template`, `fetch:plain`, `fetch:template:file` and
@@ -92,8 +93,8 @@ function isRemote(url: string): boolean {
 
 /** The skeleton's repository-relative location, refused when it leaves the repository. */
 function resolveUrl(url: string, context: ActionContext, action: string): string {
-  const resolved = normalizeRelative(`${dirnameOf(context.templatePath)}/${url}`);
-  if (resolved === undefined || url.startsWith('/')) {
+  const resolved = resolveInRepository(context.templatePath, url);
+  if (resolved === undefined) {
     throw new StepError(`${action}: url "${url}" points outside the template's repository; a template may read only its own repository`);
   }
   return resolved;

@@ -9,7 +9,7 @@ import { actionSupport, supportOf } from './actions.ts';
 import { isBinaryFile } from './binary-files.ts';
 import { annotatePickers } from './pickers.ts';
 import { templateSpecSchema, type TemplateStep } from './template-spec.ts';
-import { dirnameOf, normalizeRelative } from './workspace-paths.ts';
+import { resolveInRepository } from '../catalog/repository-paths.ts';
 
 /**
  * Build-time side of templates: for every Template entity, the files its steps may read
@@ -57,8 +57,8 @@ export function skeletonLocations(steps: readonly TemplateStep[], templatePath: 
     // starts with, so every choice the form offers works.
     const templated = url.indexOf('${{');
     const fixed = templated === -1 ? url : url.slice(0, url.lastIndexOf('/', templated) + 1);
-    const resolved = normalizeRelative(`${dirnameOf(templatePath)}/${fixed}`);
-    if (resolved === undefined || fixed.startsWith('/')) {
+    const resolved = resolveInRepository(templatePath, fixed);
+    if (resolved === undefined) {
       notes.push(`${step.name ?? step.id ?? step.action} reads ${url}, outside the template's repository; a template may read only its own repository`);
       continue;
     }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { publishTarget } from './publish-plan.ts';
 import type { Publisher } from './run-template.ts';
 import type { Workspace } from './fetch-actions.ts';
-import { normalizeRelative } from './workspace-paths.ts';
+import { normalizeRelative } from '../catalog/repository-paths.ts';
 
 /**
  * `publish:github` and `publish:github:pull-request` for the CLI's `--publish`, through GitHub's

@@ -14,6 +14,14 @@ export function getTemplates(): Promise<StoredTemplate[]> {
   return cache;
 }
 
+/** Static paths of the template pages (the form and its template.json): one per template. */
+export async function templatePaths() {
+  return (await getTemplates()).map((template) => {
+    const { namespace, name } = parseEntityRef(template.entityRef);
+    return { params: { namespace: namespace.toLowerCase(), name: name.toLowerCase() }, props: { template } };
+  });
+}
+
 /** `/create/templates/{namespace}/{name}/`, Backstage's URL for a template's form. */
 export function templateFormPath(ref: string): string {
   const { namespace, name } = parseEntityRef(ref);
