@@ -205,16 +205,23 @@ export function tokenize(source: string, tags: TagSyntax): Token[] {
     advance(afterWord - pos - (match[2] ?? '').length);
     const close = [tags.blockEnd, `-${tags.blockEnd}`].find(at) ?? tags.blockEnd;
     push('blockEnd', advance(close.length), startLine);
-    const endPattern = new RegExp(`${escapeRegExp(tags.blockStart)}(-?)\\s*end${word}\\s*(-?)${escapeRegExp(tags.blockEnd)}`, 'g');
-    endPattern.lastIndex = pos;
-    const end = endPattern.exec(source);
+    // As Nunjucks: raw blocks nest, and only `{% raw %}` / `{% endraw %}` (no dash) count.
+    const tagPattern = new RegExp(`${escapeRegExp(tags.blockStart)}\\s*(${word}|end${word})\\s*${escapeRegExp(tags.blockEnd)}`, 'g');
+    tagPattern.lastIndex = pos;
+    let level = 1;
+    let end: RegExpExecArray | null = null;
+    while (level > 0) {
+      end = tagPattern.exec(source);
+      if (end === null) break;
+      level += end[1] === word ? 1 : -1;
+    }
     if (end === null) throw new TemplateSyntaxError(`{% ${word} %} is never closed with {% end${word} %}`, startLine);
     if (end.index > pos) push('data', advance(end.index - pos), line);
     const endLine = line;
-    push('blockStart', advance(tags.blockStart.length + (end[1] ?? '').length), endLine);
+    push('blockStart', advance(tags.blockStart.length), endLine);
     push('name', `end${word}`, endLine);
-    advance(end[0].length - tags.blockStart.length - (end[1] ?? '').length - tags.blockEnd.length - (end[2] ?? '').length);
-    push('blockEnd', advance(tags.blockEnd.length + (end[2] ?? '').length), endLine);
+    advance(end[0].length - tags.blockStart.length - tags.blockEnd.length);
+    push('blockEnd', advance(tags.blockEnd.length), endLine);
     inCode = false;
   }
 }

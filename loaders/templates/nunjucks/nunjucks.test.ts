@@ -92,6 +92,17 @@ const CASES = [
   '${{ not values.count == 3 }} ${{ 3 > 2 > 1 }} ${{ 1 ~ 2 + 3 }} ${{ 1 + 2 ~ 3 }} ${{ values.count == 3 and values.enabled }}',
   '${{ 2 * 7 // 2 }} ${{ 7 % 4 * 2 }} ${{ 8 / 2 * 2 }} ${{ 10 - 2 + 3 }} ${{ 2 ** 3 ** 2 }} ${{ -2 ** 2 }} ${{ (1 + 2) * (3 - 1) }}',
   '${{ values.count > 1 and values.count < 5 or false }} ${{ not values.disabled and values.enabled }} ${{ values.a or values.b or "c" }}',
+  'a {%- raw %} ${{ x }} {% endraw -%} b',
+  'a {%- raw %} ${{ x }} {% endraw %} b',
+  '{% raw %}{% raw %}inner{% endraw %}{% endraw %}',
+  '${{ "}}" }} and ${{ \'{% x %}\' }}',
+  'line\r\n{%- if true %}\r\n  crlf ${{ values.name }}\r\n{%- endif %}\r\n',
+  '{# multi\nline ${{ values.name }} comment #}after',
+  '${{values.name|upper}}${{values.tags|join(",")}}',
+  '{% for item in values.people | sort(attribute="name") %}${{ item.name }}{% if not loop.last %}, {% endif %}{% endfor %}',
+  '{% if values.tags | length > 2 and "go" in values.tags %}many{% endif %}',
+  '${{ values.nested.list | first }}-${{ values.nested.list | last }}-${{ values.nested.list | join("|") }}',
+  '{%- for k, v in values.destination -%}\n${{ k }}: ${{ v }}\n{%- endfor %}',
   '{% macro fact(n) %}{% if n > 1 %}${{ n * fact(n - 1) }}{% else %}1{% endif %}{% endmacro %}${{ fact(5) }}',
   '{% set g = "top" %}{% macro m() %}[${{ g }}]{% endmacro %}${{ m() }}{% for i in [1] %}{% set g = "loop" %}{% endfor %}${{ g }}',
   '{% set a, b = 1 %}${{ a }}${{ b }} {% if true %}{% set c = 2 %}{% endif %}${{ c }}',
@@ -105,6 +116,14 @@ function referenceRender(source: string): string {
 
 describe('the template renderer matches Nunjucks 3.2.4', () => {
   it.each(CASES)('%s', (source) => {
-    expect(renderTemplate(source, { values })).toBe(referenceRender(source));
+    let expected: string | undefined;
+    try {
+      expected = referenceRender(source);
+    } catch {
+      // Where Nunjucks refuses a template, so does Playbill.
+      expect(() => renderTemplate(source, { values })).toThrow();
+      return;
+    }
+    expect(renderTemplate(source, { values })).toBe(expected);
   });
 });
