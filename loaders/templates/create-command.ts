@@ -6,11 +6,11 @@ import { z } from 'zod';
 import { buildCatalog, sourcesOf } from '../catalog/build-catalog.ts';
 import { parseEntityRef, stringifyEntityRef } from '../catalog/refs.ts';
 import { loadConfig } from '../config.ts';
-import type { Repository } from '../sources/source.ts';
 import { diskTemplateFiles } from './disk-files.ts';
+import { repositoryTemplateFiles } from './template-files.ts';
 import type { TemplateFiles } from './fetch-actions.ts';
 import { checkPage, defaultValues, readRepoUrl, type Schema } from './form-schema.ts';
-import { describePublish } from './publish-plan.ts';
+import { actionSupport } from './actions.ts';
 import { githubPublisher } from './publish-github.ts';
 import { runTemplate } from './run-template.ts';
 import { templateSpecSchema, type TemplateSpec } from './template-spec.ts';
@@ -78,26 +78,6 @@ async function templateFromFile(path: string, options: CreateOptions, io: Create
   return { spec: specFrom(template, path), templatePath, files: diskTemplateFiles(root), label: path };
 }
 
-function repositoryFiles(repo: Repository): TemplateFiles {
-  const list = async (dir: string, out: string[]): Promise<boolean> => {
-    const entries = await repo.listDirectory(dir);
-    if (entries === undefined) return false;
-    for (const entry of entries) {
-      const path = dir === '' ? entry : `${dir}/${entry}`;
-      if (entry.endsWith('/')) await list(path.slice(0, -1), out);
-      else out.push(path);
-    }
-    return true;
-  };
-  return {
-    async listFiles(dir) {
-      const out: string[] = [];
-      return (await list(dir, out)) ? out.sort() : undefined;
-    },
-    readFile: (path) => repo.readBinary(path),
-  };
-}
-
 async function templateFromCatalog(ref: string, io: CreateIo): Promise<LoadedTemplate> {
   const loaded = loadConfig(io.env['PLAYBILL_CONFIG'] ?? 'playbill.config.yaml', io.cwd);
   let wanted: string;
@@ -117,7 +97,7 @@ async function templateFromCatalog(ref: string, io: CreateIo): Promise<LoadedTem
   const repo = catalog.repositories.find((r) => r.name === node.source.repository);
   if (repo === undefined) throw new CreateError(`the repository of ${wanted} (${node.source.repository}) could not be read`);
   const github = loaded.config.sources.flatMap((s) => ('github' in s ? [s.github.apiUrl] : []))[0];
-  return { spec: specFrom(node.entity, wanted), templatePath: node.source.file, files: repositoryFiles(repo), label: wanted, ...(github && { apiUrl: github }) };
+  return { spec: specFrom(node.entity, wanted), templatePath: node.source.file, files: repositoryTemplateFiles(repo), label: wanted, ...(github && { apiUrl: github }) };
 }
 
 async function readValues(values: string, io: CreateIo): Promise<Record<string, unknown>> {
@@ -138,9 +118,8 @@ async function readValues(values: string, io: CreateIo): Promise<Record<string, 
 /** Runs the command; returns the exit code. */
 export async function createProject(options: CreateOptions, io: CreateIo): Promise<number> {
   try {
-    const template = existsSync(resolve(io.cwd, options.template)) && statSync(resolve(io.cwd, options.template)).isFile()
-      ? await templateFromFile(options.template, options, io)
-      : await templateFromCatalog(options.template, io);
+    const asFile = resolve(io.cwd, options.template);
+    const template = existsSync(asFile) && statSync(asFile).isFile() ? await templateFromFile(options.template, options, io) : await templateFromCatalog(options.template, io);
     const pages: Schema[] = template.spec.parameters === undefined ? [] : [template.spec.parameters].flat();
     const parameters = { ...defaultValues(pages), ...(await readValues(options.values, io)) };
     const problems = pages.flatMap((page) => [...checkPage(page, parameters)].map(([field, message]) => `  ${field}: ${message}`));
@@ -155,7 +134,8 @@ export async function createProject(options: CreateOptions, io: CreateIo): Promi
     }
     const result = await runTemplate({ spec: template.spec, templatePath: template.templatePath, files: template.files, parameters, ...(publish && { publish }) });
     for (const step of result.steps) {
-      const detail = step.action.startsWith('publish:') && step.outcome === 'not-run' ? describePublish(step.action, step.input, result.files.size) + ' Not run: add --publish.' : step.detail;
+      // Only the GitHub publishing steps run with --publish; say so where it would help.
+      const detail = step.outcome === 'not-run' && actionSupport(step.action) === 'publish' ? `${step.detail} Not run: add --publish.` : step.detail;
       io.out(`${step.outcome === 'failed' ? '✗' : step.outcome === 'wrote' || step.outcome === 'published' ? '✓' : '·'} ${step.name} (${step.action}): ${detail}`);
     }
     for (const warning of result.warnings) io.err(`warning: ${warning}`);

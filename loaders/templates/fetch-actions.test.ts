@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TemplateFiles } from './fetch-actions.ts';
+import { memoryTemplateFiles } from './template-files.ts';
 import { runTemplate } from './run-template.ts';
 
-/** A template repository in memory; values are text, or bytes for binary files. */
-function memoryFiles(files: Record<string, string | Uint8Array>): TemplateFiles {
-  return {
-    async listFiles(dir) {
-      const prefix = dir === '' ? '' : `${dir}/`;
-      const found = Object.keys(files).filter((path) => path.startsWith(prefix)).sort();
-      return found.length > 0 ? found : undefined;
-    },
-    async readFile(path) {
-      const file = Object.hasOwn(files, path) ? files[path] : undefined;
-      return typeof file === 'string' ? new TextEncoder().encode(file) : file;
-    },
-  };
-}
 
 async function run(steps: { action: string; input: Record<string, unknown> }[], files: Record<string, string | Uint8Array>, parameters: Record<string, unknown> = {}) {
-  const result = await runTemplate({ spec: { steps }, templatePath: 't/template.yaml', files: memoryFiles(files), parameters });
+  const result = await runTemplate({ spec: { steps }, templatePath: 't/template.yaml', files: memoryTemplateFiles(Object.entries(files)), parameters });
   const text = Object.fromEntries([...result.files].map(([path, bytes]) => [path, new TextDecoder().decode(bytes)]));
   return { result, text };
 }
@@ -143,7 +130,7 @@ describe('step inputs and conditions, as the workflow runner renders them', () =
     const skipped = await runTemplate({
       spec: { steps: [{ action: 'fetch:template', if: '${{ parameters.enabled }}', input: { url: './s' } }, { action: 'fetch:template', if: '${{ parameters.list }}', input: { url: './other' } }] },
       templatePath: 't/template.yaml',
-      files: memoryFiles({ 't/s/a': 'a', 't/other/b': 'b' }),
+      files: memoryTemplateFiles(Object.entries({ 't/s/a': 'a', 't/other/b': 'b' })),
       parameters: { enabled: false, list: [] },
     });
     expect(skipped.steps.map((s) => s.outcome)).toEqual(['skipped', 'skipped']);

@@ -87,7 +87,7 @@ function parseInput<T>(schema: z.ZodMiniType<T>, input: unknown, action: string)
 }
 
 /** True for `https://…` and other absolute URLs, which only Backstage fetches. */
-function isRemote(url: string): boolean {
+export function isRemoteUrl(url: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(url);
 }
 
@@ -144,7 +144,7 @@ export async function fetchTemplate(rawInput: unknown, context: ActionContext): 
   if (input.templateFileExtension && (input.copyWithoutRender || input.copyWithoutTemplating || input.cookiecutterCompat)) {
     throw new StepError(`${action}: input extension incompatible with copyWithoutRender/copyWithoutTemplating and cookiecutterCompat`);
   }
-  if (isRemote(input.url)) return { written: [], remoteUrl: input.url, notes: [] };
+  if (isRemoteUrl(input.url)) return { written: [], remoteUrl: input.url, notes: [] };
   let extension: string | false = false;
   if (input.templateFileExtension) {
     extension = input.templateFileExtension === true ? '.njk' : input.templateFileExtension;
@@ -208,7 +208,7 @@ export async function fetchTemplate(rawInput: unknown, context: ActionContext): 
 export async function fetchPlain(rawInput: unknown, context: ActionContext): Promise<ActionResult> {
   const action = 'fetch:plain';
   const input = parseInput(plainInput, rawInput, action);
-  if (isRemote(input.url)) return { written: [], remoteUrl: input.url, notes: [] };
+  if (isRemoteUrl(input.url)) return { written: [], remoteUrl: input.url, notes: [] };
   const source = resolveUrl(input.url, context, action);
   const outputRoot = targetRoot(input.targetPath, action);
   const entries = await context.files.listFiles(source);
@@ -235,7 +235,7 @@ export async function fetchPlain(rawInput: unknown, context: ActionContext): Pro
 export async function fetchPlainFile(rawInput: unknown, context: ActionContext): Promise<ActionResult> {
   const action = 'fetch:plain:file';
   const input = parseInput(fileInput, rawInput, action);
-  if (isRemote(input.url)) return { written: [], remoteUrl: input.url, notes: [] };
+  if (isRemoteUrl(input.url)) return { written: [], remoteUrl: input.url, notes: [] };
   const source = resolveUrl(input.url, context, action);
   const bytes = await context.files.readFile(source);
   if (bytes === undefined) throw new StepError(`${action}: there is no file "${input.url}" next to the template`);
@@ -250,7 +250,7 @@ export async function fetchTemplateFile(rawInput: unknown, context: ActionContex
   const input = parseInput(fileInput, rawInput, action);
   const outputPath = joinInside('', input.targetPath, action);
   if (context.workspace.has(outputPath) && input.replace !== true) return { written: [], notes: [`${input.targetPath} already exists, not replaced`] };
-  if (isRemote(input.url)) return { written: [], remoteUrl: input.url, notes: [] };
+  if (isRemoteUrl(input.url)) return { written: [], remoteUrl: input.url, notes: [] };
   const source = resolveUrl(input.url, context, action);
   const bytes = await context.files.readFile(source);
   if (bytes === undefined) throw new StepError(`${action}: there is no file "${input.url}" next to the template`);

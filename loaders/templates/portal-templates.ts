@@ -6,8 +6,10 @@ import { makeProblem, type Problem } from '../problems.ts';
 import type { Repository } from '../sources/source.ts';
 import { FileTooLargeError, PathEscapeError } from '../sources/source.ts';
 import { actionSupport, supportOf } from './actions.ts';
+import { isRemoteUrl } from './fetch-actions.ts';
 import { isBinaryFile } from './binary-files.ts';
 import { annotatePickers } from './pickers.ts';
+import { repositoryTemplateFiles } from './template-files.ts';
 import { templateSpecSchema, type TemplateStep } from './template-spec.ts';
 import { resolveInRepository } from '../catalog/repository-paths.ts';
 
@@ -49,7 +51,7 @@ export function skeletonLocations(steps: readonly TemplateStep[], templatePath: 
     if (actionSupport(step.action) !== 'files') continue;
     const url = step.input?.['url'];
     if (typeof url !== 'string') continue;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(url)) {
+    if (isRemoteUrl(url)) {
       notes.push(`${step.name ?? step.id ?? step.action} reads ${url}, which only Backstage fetches; Playbill builds the other steps' files`);
       continue;
     }
@@ -69,26 +71,15 @@ export function skeletonLocations(steps: readonly TemplateStep[], templatePath: 
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-async function listRecursive(repo: Repository, dir: string, out: string[], limit: number): Promise<boolean> {
-  const entries = await repo.listDirectory(dir);
-  if (entries === undefined) return false;
-  for (const entry of entries.sort()) {
-    if (out.length >= limit) return true;
-    const path = dir === '' ? entry : `${dir}/${entry}`;
-    if (entry.endsWith('/')) await listRecursive(repo, path.slice(0, -1), out, limit);
-    else out.push(path);
-  }
-  return true;
-}
-
 /** Reads a template's skeleton files from its repository, within the bundle limits. */
 async function bundleFiles(repo: Repository, locations: readonly string[], place: { repository: string; file: string }, problems: Problem[], notes: string[]): Promise<Record<string, z.infer<typeof bundledFileSchema>>> {
   const files: Record<string, z.infer<typeof bundledFileSchema>> = {};
+  const listing = repositoryTemplateFiles(repo, { maxListed: MAX_BUNDLE_FILES });
   let bytes = 0;
+  let count = 0;
   for (const location of locations) {
-    const paths: string[] = [];
-    const isFolder = await listRecursive(repo, location, paths, MAX_BUNDLE_FILES);
-    if (!isFolder) paths.push(location);
+    // A location is a folder (a skeleton) or one file (fetch:*:file).
+    const paths = (await listing.listFiles(location)) ?? [location];
     for (const path of paths) {
       if (Object.hasOwn(files, path)) continue;
       let content: Uint8Array | undefined;
@@ -103,7 +94,7 @@ async function bundleFiles(repo: Repository, locations: readonly string[], place
       }
       if (content === undefined) continue;
       bytes += content.length;
-      if (bytes > MAX_BUNDLE_BYTES || Object.keys(files).length >= MAX_BUNDLE_FILES) {
+      if (bytes > MAX_BUNDLE_BYTES || count >= MAX_BUNDLE_FILES) {
         notes.push(`the skeleton is over ${MAX_BUNDLE_BYTES / 1048576} MiB or ${MAX_BUNDLE_FILES} files; the page's preview and zip stop there, the CLI builds it all`);
         return files;
       }
@@ -116,6 +107,7 @@ async function bundleFiles(repo: Repository, locations: readonly string[], place
         }
       }
       files[path] = text !== undefined ? { text } : { base64: Buffer.from(content).toString('base64') };
+      count += 1;
     }
   }
   return files;

@@ -1,11 +1,11 @@
 import { renderStepInput, isTruthy } from './render-input.ts';
+import { describePublish } from './publish-plan.ts';
 import { SCAFFOLDER_FILTERS } from './scaffolder-filters.ts';
 import { actionSupport } from './actions.ts';
 import type { TemplateSpec, TemplateStep } from './template-spec.ts';
 import {
   DEFAULT_WORKSPACE_LIMITS,
   FILE_ACTION_RUNNERS,
-  StepError,
   type TemplateFiles,
   type Workspace,
   type WorkspaceLimits,
@@ -60,15 +60,12 @@ export interface RunResult {
   error?: { step: string; message: string };
 }
 
-function describeNotRun(action: string, input: unknown): string {
-  const support = actionSupport(action);
-  if (support === 'nothing-to-do') {
+/** What a step that does not run here would do; a publishing step says exactly what it would create. */
+function describeNotRun(action: string, input: unknown, fileCount: number): string {
+  if (action.startsWith('publish:')) return describePublish(action, input, fileCount);
+  if (actionSupport(action) === 'nothing-to-do') {
     if (action === 'catalog:register') return 'nothing to do: the next portal build finds the new repository and its catalog-info.yaml';
     return 'nothing to do on a static portal';
-  }
-  if (support === 'publish') {
-    const repoUrl = typeof input === 'object' && input !== null && 'repoUrl' in input ? String(input.repoUrl) : 'the repository';
-    return `would publish to ${repoUrl} (run the CLI with --publish)`;
   }
   return `not run: ${action} runs only in Backstage's scaffolder`;
 }
@@ -114,7 +111,7 @@ export async function runTemplate(options: RunTemplateOptions): Promise<RunResul
         report('published', published.detail, input);
         continue;
       }
-      report(actionSupport(step.action) === 'nothing-to-do' ? 'nothing-to-do' : 'not-run', describeNotRun(step.action, input), input);
+      report(actionSupport(step.action) === 'nothing-to-do' ? 'nothing-to-do' : 'not-run', describeNotRun(step.action, input, workspace.size), input);
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       // The report names the action already.
@@ -126,4 +123,3 @@ export async function runTemplate(options: RunTemplateOptions): Promise<RunResul
   return { files: workspace, steps, warnings };
 }
 
-export { StepError };

@@ -2,21 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { renderTemplate, TemplateRenderError, TemplateSyntaxError } from './nunjucks/render.ts';
 import { runTemplate } from './run-template.ts';
 import type { TemplateFiles } from './fetch-actions.ts';
+import { memoryTemplateFiles } from './template-files.ts';
 
-/** A template repository in memory. */
-function memoryFiles(files: Record<string, string>): TemplateFiles {
-  const encoder = new TextEncoder();
-  return {
-    async listFiles(dir) {
-      const prefix = dir === '' ? '' : `${dir}/`;
-      const found = Object.keys(files).filter((path) => path.startsWith(prefix)).sort();
-      return found.length > 0 ? found : undefined;
-    },
-    async readFile(path) {
-      return Object.hasOwn(files, path) ? encoder.encode(files[path]) : undefined;
-    },
-  };
-}
 
 function fetchStep(input: Record<string, unknown>) {
   return { spec: { steps: [{ id: 'fetch', action: 'fetch:template', input }] }, templatePath: 'templates/t/template.yaml' };
@@ -63,7 +50,7 @@ describe('a template writes nothing outside the new project and reads nothing ou
   it('refuses a file name that renders to ../', async () => {
     const result = await runTemplate({
       ...fetchStep({ url: './skeleton', values: { name: '../../../outside' } }),
-      files: memoryFiles({ 'templates/t/skeleton/${{ values.name }}.txt': 'x' }),
+      files: memoryTemplateFiles(Object.entries({ 'templates/t/skeleton/${{ values.name }}.txt': 'x' })),
       parameters: {},
     });
     expect(result.error?.message).toMatch(/leaves the new project's folder/);
@@ -71,7 +58,7 @@ describe('a template writes nothing outside the new project and reads nothing ou
   });
 
   it('refuses an absolute targetPath', async () => {
-    const result = await runTemplate({ ...fetchStep({ url: './skeleton', targetPath: '/etc' }), files: memoryFiles({ 'templates/t/skeleton/a.txt': 'x' }), parameters: {} });
+    const result = await runTemplate({ ...fetchStep({ url: './skeleton', targetPath: '/etc' }), files: memoryTemplateFiles(Object.entries({ 'templates/t/skeleton/a.txt': 'x' })), parameters: {} });
     expect(result.error?.message).toMatch(/"\/etc" is absolute/);
     expect(result.files.size).toBe(0);
   });
@@ -80,7 +67,7 @@ describe('a template writes nothing outside the new project and reads nothing ou
     const result = await runTemplate({
       spec: { steps: [{ action: 'fetch:template', input: { url: '${{ parameters.where }}' } }] },
       templatePath: 'templates/t/template.yaml',
-      files: memoryFiles({ 'secret.txt': 'x' }),
+      files: memoryTemplateFiles(Object.entries({ 'secret.txt': 'x' })),
       parameters: { where: '../../../../etc' },
     });
     expect(result.error?.message).toMatch(/outside the template's repository/);
@@ -90,7 +77,7 @@ describe('a template writes nothing outside the new project and reads nothing ou
     const result = await runTemplate({
       spec: { steps: [{ action: 'fetch:plain:file', input: { url: './a.txt', targetPath: 'docs/../../a.txt' } }] },
       templatePath: 'templates/t/template.yaml',
-      files: memoryFiles({ 'templates/t/a.txt': 'x' }),
+      files: memoryTemplateFiles(Object.entries({ 'templates/t/a.txt': 'x' })),
       parameters: {},
     });
     expect(result.error?.message).toMatch(/leaves the new project's folder/);
@@ -115,7 +102,7 @@ describe('a runaway template stops with a clear error', () => {
   });
   it('a skeleton that writes too many files', async () => {
     const files = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`templates/t/skeleton/f${i}.txt`, 'x']));
-    const result = await runTemplate({ ...fetchStep({ url: './skeleton' }), files: memoryFiles(files), parameters: {}, limits: { maxFiles: 10, maxBytes: 1e6 } });
+    const result = await runTemplate({ ...fetchStep({ url: './skeleton' }), files: memoryTemplateFiles(Object.entries(files)), parameters: {}, limits: { maxFiles: 10, maxBytes: 1e6 } });
     expect(result.error?.message).toMatch(/more than 10 files/);
   });
 });

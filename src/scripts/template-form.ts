@@ -15,9 +15,9 @@ import {
 } from '../../loaders/templates/form-schema.ts';
 import { parseEntityRef } from '../../loaders/catalog/refs.ts';
 import { KNOWN_FIELDS } from '../../loaders/templates/pickers.ts';
-import { describePublish } from '../../loaders/templates/publish-plan.ts';
 import { runTemplate, type RunResult } from '../../loaders/templates/run-template.ts';
 import type { TemplateFiles } from '../../loaders/templates/fetch-actions.ts';
+import { memoryTemplateFiles } from '../../loaders/templates/template-files.ts';
 import type { TemplateStep } from '../../loaders/templates/template-spec.ts';
 
 /**
@@ -62,22 +62,9 @@ function readTemplateData(json: unknown): TemplateData {
 }
 
 /** The bundled skeleton as the runner's file interface. */
+/** The bundled skeleton as the runner's file interface, decoded once (the preview re-runs on every change). */
 function bundledFiles(files: TemplateData['files']): TemplateFiles {
-  const encoder = new TextEncoder();
-  const paths = Object.keys(files).sort();
-  return {
-    async listFiles(dir) {
-      const prefix = dir === '' ? '' : `${dir}/`;
-      const found = paths.filter((path) => path.startsWith(prefix));
-      return found.length > 0 ? found : undefined;
-    },
-    async readFile(path) {
-      const file = Object.hasOwn(files, path) ? files[path] : undefined;
-      if (file === undefined) return undefined;
-      if ('text' in file) return encoder.encode(file.text);
-      return Uint8Array.from(atob(file.base64), (ch) => ch.charCodeAt(0));
-    },
-  };
+  return memoryTemplateFiles(Object.entries(files).map(([path, file]) => [path, 'text' in file ? file.text : Uint8Array.from(atob(file.base64), (ch) => ch.charCodeAt(0))]));
 }
 
 /** `el('p', {class: 'x'}, 'text', child)`: a small element builder (text is always text, never HTML). */
@@ -524,10 +511,7 @@ class TemplateForm {
     const result = this.result;
     const fileCount = result?.files.size ?? 0;
     stepsList.replaceChildren(
-      ...(result?.steps ?? []).map((step) => {
-        const detail = step.action.startsWith('publish:') && step.outcome === 'not-run' ? describePublish(step.action, step.input, fileCount) : step.detail;
-        return el('li', { class: `step-${step.outcome}` }, el('strong', {}, step.name), ' ', el('code', {}, step.action), `: ${detail}`);
-      }),
+      ...(result?.steps ?? []).map((step) => el('li', { class: `step-${step.outcome}` }, el('strong', {}, step.name), ' ', el('code', {}, step.action), `: ${step.detail}`)),
     );
     const actions = this.body.querySelector('.review-actions');
     if (actions === null) return;
