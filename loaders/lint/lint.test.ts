@@ -98,6 +98,12 @@ describe('playbill lint', () => {
     `);
   });
 
+  it('reports a template whose steps cannot run, as the build does', async () => {
+    const { stdout, code } = await playbill(['lint', 'test/fixtures/broken-org/templates']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('test/fixtures/broken-org/templates/catalog-info.yaml:2  error  this template cannot run: spec.steps.0.action: Invalid input: expected string, received number  (template:default/broken-steps)');
+  });
+
   it('rejects an unknown format and a missing path', async () => {
     expect((await playbill(['lint', '--format', 'xml'])).code).toBe(2);
     const missing = await playbill(['lint', 'no/such/file.yaml']);

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { buildCatalog } from '../catalog/build-catalog.ts';
 import { buildPortalDocs } from '../docs/portal-docs.ts';
+import { buildPortalTemplates } from '../templates/portal-templates.ts';
 import { formatProblems, type ProblemFormat } from './report-format.ts';
 import { sortProblems, type Problem } from '../problems.ts';
 import { localSource, openLocalRepository } from '../sources/local.ts';
@@ -66,8 +67,10 @@ export async function lint(paths: readonly string[], options: LintOptions): Prom
   const catalog = await buildCatalog(sources, options.extraKinds ? { extraKinds: options.extraKinds } : {});
   // Docs are checked as the build renders them: mkdocs.yml, nav, broken links and images.
   const docs = await buildPortalDocs(catalog, { base: '/' });
+  // Templates too: a template whose steps cannot run is an error in the build, so here as well.
+  const templates = await buildPortalTemplates(catalog);
   const missing: Problem[] = files.map((f) => ({ severity: 'error', repository: '', file: f, message: `${f} does not exist` }));
-  const problems = [...missing, ...sortProblems([...catalog.problems, ...docs.problems])].filter(
+  const problems = [...missing, ...sortProblems([...catalog.problems, ...docs.problems, ...templates.problems])].filter(
     (p) => !(options.ignoreMissingRefs && p.code === 'dangling-ref'),
   );
   const pathOf = (p: Problem) => {

@@ -114,7 +114,7 @@ async function bundleFiles(repo: Repository, locations: readonly string[], place
 }
 
 /** Every Template entity of the catalog, ready for its page. */
-export async function buildPortalTemplates(catalog: Catalog, options: { logger: Logger }): Promise<{ templates: StoredTemplate[]; problems: Problem[] }> {
+export async function buildPortalTemplates(catalog: Catalog, options: { logger?: Logger } = {}): Promise<{ templates: StoredTemplate[]; problems: Problem[] }> {
   const problems: Problem[] = [];
   const templates: StoredTemplate[] = [];
   const repositories = new Map(catalog.repositories.map((r) => [r.name, r]));
@@ -142,6 +142,6 @@ export async function buildPortalTemplates(catalog: Catalog, options: { logger: 
       notes,
     });
   }
-  if (nodes.length > 0) options.logger.info(`${templates.length} software templates, ${templates.reduce((n, t) => n + Object.keys(t.files).length, 0)} skeleton files`);
+  if (nodes.length > 0) options.logger?.info(`${templates.length} software templates, ${templates.reduce((n, t) => n + Object.keys(t.files).length, 0)} skeleton files`);
   return { templates, problems };
 }
