@@ -3,19 +3,67 @@
  * worker in this one, once Astro has exited. Pagefind holds the whole index in memory; run
  * inside Astro's build it adds that to everything Astro still holds (10,000 docs pages:
  * 2.7 GiB together, against 1.6 GiB for the larger of the two alone).
+ *
+ * Before all that, the digest of every input (loaders/build-fingerprint.ts) is compared with
+ * the last build's: when nothing changed, the last build's output, kept in the build cache,
+ * is put back and Astro does not run at all.
  * Arguments go to `astro build` as they are.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { buildFingerprint, forgetLastBuild, keepLastBuild, restoreLastBuild, type Fingerprint } from '../loaders/build-fingerprint.ts';
+import { loadConfig } from '../loaders/config.ts';
 
 const ROOT = join(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+// Lines in Astro's format, labelled with the stage that wrote them.
+const loggerFor = (stage: string) => {
+  const write = (message: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)} [playbill:${stage}] ${message}\n`);
+  return { info: write, warn: write };
+};
+const log = loggerFor('build');
+
+/** Where Astro will write and cache: `--outDir` and PLAYBILL_CACHE_DIR as astro.config.mjs reads them. */
+function buildFolders(): { out: string; cacheDir: string; rest: string[] } {
+  const rest: string[] = [];
+  let out = 'dist';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--outDir') out = args[++i] ?? out;
+    else if (arg.startsWith('--outDir=')) out = arg.slice('--outDir='.length);
+    else rest.push(arg);
+  }
+  return { out: resolve(out), cacheDir: resolve(process.env['PLAYBILL_CACHE_DIR'] ?? 'node_modules/.astro'), rest };
+}
+
+const folders = buildFolders();
 const dir = await mkdtemp(join(tmpdir(), 'playbill-build-'));
 const finishFile = join(dir, 'finish.json');
 try {
+  const started = Date.now();
+  // An invalid config has no digest; Astro then reports it in full.
+  const fingerprint: Fingerprint = await Promise.resolve()
+    .then(() => buildFingerprint(loadConfig(), { root: ROOT, cacheDir: folders.cacheDir, args: folders.rest, env: process.env }))
+    .catch((error: unknown) => ({ unavailable: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) }));
+  if ('digest' in fingerprint && (await restoreLastBuild(folders.cacheDir, fingerprint.digest, folders.out))) {
+    log.info(`nothing changed since the last build (inputs ${fingerprint.digest.slice(0, 12)}): its output is back in ${relative(process.cwd(), folders.out) || '.'} in ${Date.now() - started} ms`);
+  } else {
+    if ('digest' in fingerprint) await forgetLastBuild(folders.cacheDir);
+    else log.info(`every page is built, as the last build's output cannot be reused: ${fingerprint.unavailable}`);
+    await fullBuild(fingerprint);
+  }
+} catch (error) {
+  process.stderr.write(`playbill build: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+async function fullBuild(fingerprint: Fingerprint): Promise<void> {
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...process.argv.slice(2)], {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...args], {
       cwd: process.cwd(),
       stdio: 'inherit',
       // Playbill's own builds send Astro no telemetry (and print no notice about it).
@@ -24,24 +72,23 @@ try {
     child.on('error', reject);
     child.on('close', resolve);
   });
-  if (code !== 0) process.exitCode = code ?? 1;
-  else {
-    // Imported only now: loaded before, Pagefind and the rest sat in this process's memory
-    // (about 40 MiB) the whole time Astro ran, adding to the build's peak.
-    const { finishOptionsSchema, finishSite } = await import('../src/integrations/search-and-offline.ts');
-    const options = finishOptionsSchema.parse(JSON.parse(await readFile(finishFile, 'utf8')));
-    // Lines in Astro's format, labelled with the stage that wrote them.
-    const loggerFor = (stage: string) => {
-      const write = (message: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)} [playbill:${stage}] ${message}\n`);
-      return { info: write, warn: write };
-    };
-    const started = Date.now();
-    await finishSite(options, loggerFor);
-    loggerFor('build').info(`search index and service worker written in ${Date.now() - started} ms`);
+  if (code !== 0) {
+    process.exitCode = code ?? 1;
+    return;
   }
-} catch (error) {
-  process.stderr.write(`playbill build: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-} finally {
-  await rm(dir, { recursive: true, force: true });
+  // Imported only now: loaded before, Pagefind and the rest sat in this process's memory
+  // (about 40 MiB) the whole time Astro ran, adding to the build's peak.
+  const { finishOptionsSchema, finishSite } = await import('../src/integrations/search-and-offline.ts');
+  const options = finishOptionsSchema.parse(JSON.parse(await readFile(finishFile, 'utf8')));
+  const started = Date.now();
+  await finishSite(options, loggerFor);
+  log.info(`search index and service worker written in ${Date.now() - started} ms`);
+  if (!('digest' in fingerprint)) return;
+  if (resolve(options.out) !== folders.out || resolve(options.cacheDir) !== folders.cacheDir) {
+    log.info(`output not kept for the next build: Astro wrote to ${options.out} (cache ${options.cacheDir}), not where this script looks`);
+    return;
+  }
+  const keeping = Date.now();
+  await keepLastBuild(options.cacheDir, fingerprint.digest, options.out);
+  log.info(`output kept in the build cache for a build with the same inputs (${Date.now() - keeping} ms)`);
 }

@@ -22,8 +22,11 @@ async function files(dir: string): Promise<Map<string, Buffer>> {
   return found;
 }
 
-/** Log lines of pages Astro copied from the last build instead of rendering. */
-const reused = (log: string) => log.split('\n').filter((l) => /\((restored|cached)\)/.test(l));
+/**
+ * Pages Astro copied from the last build instead of rendering. Astro renders four pages at a
+ * time, so one log line can hold several pages: each copied one is its path, then "(restored)".
+ */
+const reused = (log: string) => [...log.matchAll(/├─ (\S+) \((?:restored|cached)\)/g)].map((match) => match[1] ?? '');
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'playbill-incremental-'));

@@ -1,0 +1,111 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildFingerprint, forgetLastBuild, keepLastBuild, restoreLastBuild, type Fingerprint } from './build-fingerprint.ts';
+import { cacheLayout } from './cache-layout.ts';
+import { loadConfig, type LoadedConfig } from './config.ts';
+
+let dir: string;
+const write = async (path: string, text: string) => {
+  await mkdir(dirname(join(dir, path)), { recursive: true });
+  await writeFile(join(dir, path), text);
+};
+const digestOf = (f: Fingerprint) => ('digest' in f ? f.digest : `unavailable: ${f.unavailable}`);
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'playbill-fingerprint-'));
+  // A project (its code), a config with one local source, and that source's repositories.
+  await write('project/src/pages/index.astro', '<h1>Portal</h1>');
+  await write('project/package-lock.json', '{}');
+  await write('site/playbill.config.yaml', 'site:\n  title: Test\nsources:\n  - local:\n      path: ./repos\n');
+  await write('site/repos/web/catalog-info.yaml', 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\n');
+  await write('site/repos/web/docs/index.md', '# Web\n');
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const config = () => loadConfig(join(dir, 'site/playbill.config.yaml'));
+const fingerprint = (loaded: LoadedConfig = config(), more: { env?: NodeJS.ProcessEnv; now?: Date } = {}) =>
+  buildFingerprint(loaded, { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: [], env: more.env ?? {}, now: more.now ?? new Date('2026-11-30T12:00:00Z') }).then(digestOf);
+
+describe('the digest of a build\'s inputs', () => {
+  it('is the same for the same inputs, and changes with every input that shapes the output', async () => {
+    const before = await fingerprint();
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    expect(await fingerprint()).toBe(before);
+
+    const changes: [string, () => Promise<string>][] = [
+      ['a docs page', async () => { await write('site/repos/web/docs/index.md', '# Web!\n'); return fingerprint(); }],
+      ['a new file in a repository', async () => { await write('site/repos/web/docs/new.md', '# New\n'); return fingerprint(); }],
+      ['Playbill\'s code', async () => { await write('project/src/pages/index.astro', '<h1>Portal!</h1>'); return fingerprint(); }],
+      ['Playbill\'s dependencies', async () => { await write('project/package-lock.json', '{"v":2}'); return fingerprint(); }],
+      ['the config', async () => { await write('site/playbill.config.yaml', 'site:\n  title: Other\nsources:\n  - local:\n      path: ./repos\n'); return fingerprint(); }],
+      ['the base path from the environment', () => fingerprint(config(), { env: { PLAYBILL_SITE_BASE: '/portal/' } })],
+      ['a token becoming available', () => fingerprint(config(), { env: { GITHUB_TOKEN: 'x' } })],
+      ['the day', () => fingerprint(config(), { now: new Date('2026-12-01T00:00:01Z') })],
+      ['the last build\'s scorecard levels', async () => { await write('cache/playbill/scorecard-levels.json', '{"a":1}'); return fingerprint(); }],
+    ];
+    const seen = new Set([before]);
+    for (const [what, change] of changes) {
+      const after = await change();
+      expect(seen.has(after), `${what} must change the digest`).toBe(false);
+      seen.add(after);
+    }
+  });
+
+  it('does not depend on a token\'s value, nor on variables Playbill does not read', async () => {
+    const one = await fingerprint(config(), { env: { GITHUB_TOKEN: 'one', GITHUB_RUN_ID: '1' } });
+    expect(await fingerprint(config(), { env: { GITHUB_TOKEN: 'two', GITHUB_RUN_ID: '2' } })).toBe(one);
+  });
+
+  it('is unavailable with a GitHub source, or when plugins showed fetched data', async () => {
+    await write('site/playbill.config.yaml', 'site:\n  title: Test\nsources:\n  - github:\n      org: acme\n');
+    expect(await fingerprint()).toMatch(/^unavailable: a GitHub source/);
+
+    await write('site/playbill.config.yaml', 'site:\n  title: Test\nsources:\n  - local:\n      path: ./repos\n');
+    const plugins = cacheLayout(join(dir, 'cache')).plugins.slice(dir.length + 1);
+    await write(plugins, JSON.stringify({ version: 1, plugins: { 'github-actions': {} }, etags: {} }));
+    expect(await fingerprint()).toMatch(/^[0-9a-f]{64}$/);
+    await write(plugins, JSON.stringify({ version: 1, plugins: { 'github-actions': { 'component:default/web': { data: {} } } }, etags: {} }));
+    expect(await fingerprint()).toMatch(/^unavailable: plugins showed data fetched/);
+    await write(plugins, '{ not json');
+    expect(await fingerprint()).toMatch(/^unavailable/);
+  });
+});
+
+describe('the last build\'s output', () => {
+  const cacheDir = () => join(dir, 'cache');
+  const out = () => join(dir, 'dist');
+  beforeEach(async () => {
+    await write('dist/index.html', '<h1>one</h1>');
+    await write('dist/docs/a/index.html', '<h1>a</h1>');
+    await write('dist/_astro/app.js', 'console.log(1)');
+    await keepLastBuild(cacheDir(), 'd1', out());
+    await rm(out(), { recursive: true });
+  });
+
+  it('comes back, file for file, for the same digest only', async () => {
+    expect(await restoreLastBuild(cacheDir(), 'd2', out())).toBe(false);
+    expect(await restoreLastBuild(cacheDir(), 'd1', out())).toBe(true);
+    expect(await readFile(join(out(), 'docs/a/index.html'), 'utf8')).toBe('<h1>a</h1>');
+    expect(await readFile(join(out(), '_astro/app.js'), 'utf8')).toBe('console.log(1)');
+  });
+
+  it('replaces whatever the output folder held', async () => {
+    await write('dist/stale.html', 'old');
+    expect(await restoreLastBuild(cacheDir(), 'd1', out())).toBe(true);
+    await expect(readFile(join(out(), 'stale.html'))).rejects.toThrow();
+  });
+
+  it('is not used once a full build has started, or when a kept file changed since', async () => {
+    expect(await restoreLastBuild(cacheDir(), 'd1', out())).toBe(true);
+    // The restored files may share their storage with the kept ones: a change in place shows.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await writeFile(join(out(), 'index.html'), '<h1>two</h1>');
+    expect(await restoreLastBuild(cacheDir(), 'd1', join(dir, 'elsewhere'))).toBe(false);
+
+    await keepLastBuild(cacheDir(), 'd1', out());
+    await forgetLastBuild(cacheDir());
+    expect(await restoreLastBuild(cacheDir(), 'd1', join(dir, 'elsewhere'))).toBe(false);
+  });
+});

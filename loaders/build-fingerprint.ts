@@ -1,0 +1,182 @@
+/**
+ * "Nothing changed since the last build": a digest of everything a build reads, so that
+ * `npm run build` can put the last build's output back instead of running Astro again.
+ *
+ * The output of a build is a function of Playbill's own code and dependencies, the config
+ * (after environment overrides), the files of every local source (and the git history their
+ * dates come from), the day (scorecards count docs older than 180 days as stale), the last
+ * build's scorecard levels (team pages show the change since then), and whatever plugins
+ * fetched over the network. The digest covers all but the last; when the last build's
+ * plugins hold any fetched data, or a source is on GitHub (its repositories can change
+ * without anything here changing), there is no digest and every build runs in full.
+ */
+import { execFile } from 'node:child_process';
+import { createHash, type Hash } from 'node:crypto';
+import { copyFile, link, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+import { mapInBatches } from './batches.ts';
+import { cacheLayout } from './cache-layout.ts';
+import type { LoadedConfig } from './config.ts';
+
+/** Playbill's own files whose change changes the output (tests included: cheap, and safe). */
+const CODE = ['src', 'loaders', 'public', 'scripts', 'bin', 'astro.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json'];
+
+/** Environment variables whose value shapes the output (the rest of `PLAYBILL_*` only steer the build). */
+const SHAPING_ENV = ['PLAYBILL_SITE_URL', 'PLAYBILL_SITE_BASE', 'PLAYBILL_ALLOW_REMOVAL'];
+
+/** Secrets decide what plugins and sources may fetch; only whether each is set is part of the digest. */
+const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PRIVATE_KEY|API_KEY|APP_ID)$/;
+
+export type Fingerprint = { digest: string } | { unavailable: string };
+
+export interface FingerprintOptions {
+  /** Playbill's project folder. */
+  root: string;
+  cacheDir: string;
+  /** Arguments given to `astro build`, without the output folder. */
+  args: readonly string[];
+  env: NodeJS.ProcessEnv;
+  now?: Date;
+}
+
+/** The digest of every input of a build, or why there cannot be one. */
+export async function buildFingerprint(loaded: LoadedConfig, options: FingerprintOptions): Promise<Fingerprint> {
+  const layout = cacheLayout(options.cacheDir);
+  if (loaded.config.sources.some((source) => !('local' in source))) {
+    return { unavailable: 'a GitHub source can change without any file here changing' };
+  }
+  const pluginData = await readFile(layout.plugins, 'utf8').catch(() => '');
+  if (holdsFetchedData(pluginData)) return { unavailable: 'plugins showed data fetched over the network, which may have changed' };
+
+  const hash = createHash('sha256');
+  const part = (name: string, value: string) => hash.update(`${name}\0${value}\0`);
+  part('node', process.version);
+  for (const entry of CODE) await hashTree(hash, options.root, join(options.root, entry));
+  part('config', JSON.stringify([loaded.file, loaded.config, loaded.scorecards]));
+  part('args', JSON.stringify(options.args));
+  part('env', JSON.stringify(SHAPING_ENV.map((name) => options.env[name] ?? null)));
+  part('secrets', Object.keys(options.env).filter((name) => SECRET_NAME.test(name) && options.env[name]).sort().join(','));
+  part('day', (options.now ?? new Date()).toISOString().slice(0, 10));
+  part('scorecard levels', await readFile(layout.scorecardLevels, 'utf8').catch(() => ''));
+  for (const source of loaded.config.sources) {
+    if (!('local' in source)) continue;
+    const path = resolve(loaded.root, source.local.path);
+    part('source', path);
+    part('git', await gitState(path));
+    await hashTree(hash, path, path);
+  }
+  return { digest: hash.digest('hex') };
+}
+
+/** True when the plugin cache file (`{ plugins: { name: { entityRef: data } } }`) holds any entity's data. */
+function holdsFetchedData(text: string): boolean {
+  if (!text) return false;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return true;
+  }
+  const parsed = z.object({ plugins: z.record(z.string(), z.record(z.string(), z.unknown())) }).safeParse(json);
+  // A cache in another shape says nothing about what was fetched: assume the worst.
+  return !parsed.success || Object.values(parsed.data.plugins).some((entries) => Object.keys(entries).length > 0);
+}
+
+/** Every file under a folder (path and bytes) into the hash, in a fixed order; `.git` and `node_modules` skipped. */
+async function hashTree(hash: Hash, base: string, path: string): Promise<void> {
+  const entries = await readdir(path, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    // A single file (astro.config.mjs) or nothing at all.
+    if (error.code === 'ENOTDIR') return null;
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  if (entries === null) {
+    hash.update(`${relative(base, path)}\0`).update(await readFile(path));
+    return;
+  }
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(base, join(e.parentPath, e.name)).split(sep).join('/'))
+    .filter((f) => !/(^|\/)(\.git|node_modules)\//.test(f))
+    .sort();
+  // A batch at a time: the digest goes in a fixed order, and a large source is never all in memory.
+  for (let i = 0; i < files.length; i += 64) {
+    const batch = files.slice(i, i + 64);
+    const contents = await Promise.all(batch.map((file) => readFile(join(base, file))));
+    batch.forEach((file, j) => hash.update(`${file}\0${contents[j]?.length}\0`).update(contents[j] ?? ''));
+  }
+}
+
+/** The commit a folder's git history ends at (dates of docs pages come from it); empty outside git. */
+async function gitState(path: string): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)('git', ['-C', path, 'rev-parse', 'HEAD']);
+    return stdout.trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Where the last build's output, the list of its files and the digest of its inputs are kept. */
+function lastBuild(cacheDir: string): { output: string; manifest: string; digestFile: string } {
+  const dir = join(cacheLayout(cacheDir).root, 'last-build');
+  return { output: join(dir, 'output'), manifest: join(dir, 'files.json'), digestFile: join(dir, 'inputs.sha256') };
+}
+
+/** Every kept file with its size and modification time: a file changed in place since is noticed. */
+const manifestSchema = z.array(z.tuple([z.string(), z.number(), z.number()]));
+
+/**
+ * Puts the last build's output into `out` when its inputs had this digest and none of its
+ * files changed since; false otherwise (then nothing was touched). The digest file is
+ * written last and removed first, so an output kept only in part is never used.
+ */
+export async function restoreLastBuild(cacheDir: string, digest: string, out: string): Promise<boolean> {
+  const { output, manifest, digestFile } = lastBuild(cacheDir);
+  if ((await readFile(digestFile, 'utf8').catch(() => '')) !== digest) return false;
+  const files = manifestSchema.safeParse(JSON.parse(await readFile(manifest, 'utf8').catch(() => 'null'))).data;
+  if (!files) return false;
+  const intact = await mapInBatches(files, 64, async ([file, size, mtime]) => {
+    const info = await stat(join(output, file)).catch(() => undefined);
+    return info?.size === size && info.mtimeMs === mtime;
+  });
+  if (!intact.every(Boolean)) return false;
+  await rm(out, { recursive: true, force: true });
+  await linkTree(output, files.map(([file]) => file), out);
+  return true;
+}
+
+/** Forgets the last build before a full one starts: its output is about to be replaced. */
+export async function forgetLastBuild(cacheDir: string): Promise<void> {
+  await rm(lastBuild(cacheDir).digestFile, { force: true });
+}
+
+/** Keeps a full build's output, labelled with the digest of the inputs it was built from. */
+export async function keepLastBuild(cacheDir: string, digest: string, out: string): Promise<void> {
+  const { output, manifest, digestFile } = lastBuild(cacheDir);
+  await rm(output, { recursive: true, force: true });
+  const files = (await readdir(out, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(out, join(entry.parentPath, entry.name)))
+    .sort();
+  await linkTree(out, files, output);
+  const stats = await mapInBatches(files, 64, async (file) => {
+    const info = await stat(join(output, file));
+    return [file, info.size, info.mtimeMs] as const;
+  });
+  await writeFile(manifest, JSON.stringify(stats));
+  await writeFile(digestFile, digest);
+}
+
+/**
+ * Puts files of one folder into another as hard links: a 10,000-page portal in well under
+ * a second, where copying takes several. Astro writes pages in place, so a full build first
+ * forgets the kept output (above); a file changed in place otherwise is caught by the
+ * manifest. Across file systems, where links cannot go, the files are copied.
+ */
+async function linkTree(from: string, files: readonly string[], to: string): Promise<void> {
+  for (const folder of [...new Set(files.map((file) => dirname(join(to, file))))].sort()) await mkdir(folder, { recursive: true });
+  await mapInBatches(files, 64, (file) => link(join(from, file), join(to, file)).catch(() => copyFile(join(from, file), join(to, file))));
+}

@@ -1,0 +1,71 @@
+/**
+ * `npm run build` when nothing changed since the last build: the last build's output comes
+ * back from the build cache without Astro running, byte for byte what a full build writes;
+ * one changed input and the build runs in full again.
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPortal, copyFixturePortal } from './support/build-portal.ts';
+
+let root: string;
+let first: { dist: string; log: string };
+let again: { dist: string; log: string };
+let edited: { dist: string; log: string };
+let firstFiles: Map<string, Buffer>;
+let againFiles: Map<string, Buffer>;
+
+async function files(dir: string): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) found.set(join(entry.parentPath, entry.name).slice(dir.length + 1), await readFile(join(entry.parentPath, entry.name)));
+  }
+  return found;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'playbill-unchanged-'));
+  const config = await copyFixturePortal(root);
+  const build = () => buildPortal(config, {}, join(root, 'build'), { script: true });
+  // The first build from nothing has no scorecard levels of a last build to compare with;
+  // the second has, so its team pages may differ: it runs in full too.
+  await build();
+  first = await build();
+  firstFiles = await files(first.dist);
+  // As in CI: the cache folder kept, the output folder new.
+  await rm(first.dist, { recursive: true, force: true });
+  again = await build();
+  // Read now: every build here writes to the same output folder.
+  againFiles = await files(again.dist);
+  const setup = join(root, 'site/repos/web/docs/setup.md');
+  await writeFile(setup, `${await readFile(setup, 'utf8')}\n\nA sentence added after the second build.\n`);
+  await rm(again.dist, { recursive: true, force: true });
+  edited = await build();
+}, 300_000);
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('a build with nothing changed', () => {
+  it('keeps a full build\'s output for the next build', () => {
+    expect(first.log).toMatch(/\[playbill:build\] output kept in the build cache/);
+  });
+
+  it('puts the last output back without running Astro', () => {
+    expect(again.log).toMatch(/\[playbill:build\] nothing changed since the last build \(inputs [0-9a-f]{12}\): its output is back in/);
+    expect(again.log).not.toMatch(/\[build\]|\[content\]|generating static routes/);
+  });
+
+  it('writes exactly what the full build wrote', async () => {
+    const restored = againFiles;
+    const only = (a: Map<string, Buffer>, b: Map<string, Buffer>) => [...a.keys()].filter((k) => !b.has(k));
+    expect({ restoredOnly: only(restored, firstFiles), fullOnly: only(firstFiles, restored) }).toEqual({ restoredOnly: [], fullOnly: [] });
+    expect([...firstFiles].filter(([path, bytes]) => !restored.get(path)?.equals(bytes)).map(([path]) => path)).toEqual([]);
+  });
+
+  it('runs in full once an input changed, and shows the change', async () => {
+    expect(edited.log).not.toMatch(/nothing changed since the last build/);
+    expect(edited.log).toMatch(/generating static routes/);
+    const page = await readFile(join(edited.dist, 'docs/default/component/web/setup/index.html'), 'utf8');
+    expect(page).toContain('A sentence added after the second build.');
+  });
+});
