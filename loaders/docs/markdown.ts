@@ -1,11 +1,10 @@
+import GithubSlugger from 'github-slugger';
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { toString as hastToString } from 'hast-util-to-string';
 import type { Code, Heading, Image, PhrasingContent, Root as MdastRoot, Text } from 'mdast';
 import type { Raw } from 'mdast-util-to-hast';
-import rehypeAutolinkHeadings from 'rehype-autolink-headings';
 import rehypeRaw from 'rehype-raw';
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
-import rehypeSlug from 'rehype-slug';
 import rehypeStringify from 'rehype-stringify';
 import { defListHastHandlers, remarkDefinitionList } from 'remark-definition-list';
 import remarkEmoji from 'remark-emoji';
@@ -202,59 +201,69 @@ function parseAttributes(spec: string): Record<string, string | string[]> {
   return out;
 }
 
-/** Applies attribute lists (validated) right after sanitising, before headings get their ids. */
-function rehypeAttributes() {
-  return (tree: HastRoot) => {
-    visit(tree, 'element', (node) => {
-      const attrs = node.properties['dataPbAttrs'];
-      if (typeof attrs !== 'string') return;
-      delete node.properties['dataPbAttrs'];
-      Object.assign(node.properties, parseAttributes(attrs));
-    });
-  };
-}
+/** The link appended to every heading with an id, as `<a …>#</a>`. */
+const HEADING_ANCHOR = { className: ['heading-anchor'], ariaLabel: 'Link to this section', dataPagefindIgnore: '' };
 
-/** Trusted steps after sanitising: links, abbreviations, code, headings. */
+/**
+ * Trusted steps after sanitising, in one walk of the tree (each walk of a page's tree costs
+ * as much as a small plugin's work; five separate passes were 13% of rendering a page):
+ * attribute lists, heading ids (GitHub's slugs, as rehype-slug gives) and anchors (as
+ * rehype-autolink-headings appends them), the table of contents, links and code; then
+ * abbreviations.
+ */
 function rehypePlaybill() {
   return async (tree: HastRoot, file: VFile) => {
     const data = pageData(file);
     const pending: Promise<void>[] = [];
-    visit(tree, 'element', (node, index, parent) => {
+    const slugs = new GithubSlugger();
+    const visitElement = (node: Element, index: number, parent: HastRoot | Element): boolean => {
+      const attrs = node.properties['dataPbAttrs'];
+      if (typeof attrs === 'string') {
+        delete node.properties['dataPbAttrs'];
+        Object.assign(node.properties, parseAttributes(attrs));
+      }
+      if (headingTags.includes(node.tagName)) heading(node, data, slugs);
       if (node.tagName === 'a') rewrite(node, 'href', data);
       if (node.tagName === 'img') rewrite(node, 'src', data);
       const inner = node.tagName === 'pre' ? node.children.find((c): c is Element => c.type === 'element' && c.tagName === 'code') : undefined;
       const code = inner?.properties['dataPbCode'];
-      if (typeof code === 'string' && parent && index !== undefined) {
-        const block = data.codeBlocks[Number(code)];
-        if (!block) return undefined;
-        if (block.lang === 'mermaid') {
-          parent.children[index] = { type: 'element', tagName: 'pre', properties: { className: ['mermaid'] }, children: [{ type: 'text', value: block.value }] };
-          return SKIP;
-        }
-        const title = /title="([^"]*)"/.exec(block.meta)?.[1];
-        const linenums = /linenums="(\d+)"/.exec(block.meta)?.[1];
-        const hl = /hl_lines="([^"]*)"/.exec(block.meta)?.[1];
-        pending.push(
-          data.context.highlighter
-            .highlight(block.value.replace(/\n$/, ''), {
-              lang: block.lang,
-              ...(linenums ? { lineNumbersFrom: Number(linenums) } : {}),
-              ...(hl ? { highlightLines: parseLineRanges(hl) } : {}),
-            })
-            .then((html) => {
-              const raw: Raw = { type: 'raw', value: html };
-              parent.children[index] = title
-                ? { type: 'element', tagName: 'figure', properties: { className: ['code-block'] }, children: [
-                    { type: 'element', tagName: 'figcaption', properties: {}, children: [{ type: 'text', value: title }] },
-                    raw,
-                  ] }
-                : raw;
-            }),
-        );
-        return SKIP;
+      if (typeof code !== 'string') return true;
+      const block = data.codeBlocks[Number(code)];
+      if (!block) return true;
+      if (block.lang === 'mermaid') {
+        parent.children[index] = { type: 'element', tagName: 'pre', properties: { className: ['mermaid'] }, children: [{ type: 'text', value: block.value }] };
+        return false;
       }
-      return undefined;
-    });
+      const title = /title="([^"]*)"/.exec(block.meta)?.[1];
+      const linenums = /linenums="(\d+)"/.exec(block.meta)?.[1];
+      const hl = /hl_lines="([^"]*)"/.exec(block.meta)?.[1];
+      pending.push(
+        data.context.highlighter
+          .highlight(block.value.replace(/\n$/, ''), {
+            lang: block.lang,
+            ...(linenums ? { lineNumbersFrom: Number(linenums) } : {}),
+            ...(hl ? { highlightLines: parseLineRanges(hl) } : {}),
+          })
+          .then((html) => {
+            const raw: Raw = { type: 'raw', value: html };
+            parent.children[index] = title
+              ? { type: 'element', tagName: 'figure', properties: { className: ['code-block'] }, children: [
+                  { type: 'element', tagName: 'figcaption', properties: {}, children: [{ type: 'text', value: title }] },
+                  raw,
+                ] }
+              : raw;
+          }),
+      );
+      return false;
+    };
+    // Document order, parents before children (the order the separate passes saw).
+    const walk = (parent: HastRoot | Element) => {
+      for (let i = 0; i < parent.children.length; i++) {
+        const child = parent.children[i];
+        if (child?.type === 'element' && visitElement(child, i, parent)) walk(child);
+      }
+    };
+    walk(tree);
     await Promise.all(pending);
 
     if (data.abbreviations.size > 0) {
@@ -276,17 +285,24 @@ function rehypePlaybill() {
       });
     }
 
-    visit(tree, 'element', (node) => {
-      if (!headingTags.includes(node.tagName)) return;
-      const classes = node.properties['className'];
-      if (Array.isArray(classes) && classes.includes('sr-only')) return;
-      const depth = Number(node.tagName.slice(1));
-      const text = hastToString(node).replace(/#$/, '').trim();
-      if (depth === 1 && data.h1 === undefined) data.h1 = text;
-      const id = node.properties['id'];
-      if ((depth === 2 || depth === 3) && typeof id === 'string') data.headings.push({ depth, id, text });
-    });
   };
+}
+
+/**
+ * A heading: its id from its text when it has none (unique in the page, GitHub's way), the
+ * anchor link after its text, and its entry in the table of contents (h2 and h3; the first
+ * h1 is the page's title when the front matter has none).
+ */
+function heading(node: Element, data: PageData, slugs: GithubSlugger): void {
+  if (!node.properties['id']) node.properties['id'] = slugs.slug(hastToString(node));
+  const id = node.properties['id'];
+  if (id) node.children.push({ type: 'element', tagName: 'a', properties: { ...structuredClone(HEADING_ANCHOR), href: `#${String(id)}` }, children: [{ type: 'text', value: '#' }] });
+  const classes = node.properties['className'];
+  if (Array.isArray(classes) && classes.includes('sr-only')) return;
+  const depth = Number(node.tagName.slice(1));
+  const text = hastToString(node).replace(/#$/, '').trim();
+  if (depth === 1 && data.h1 === undefined) data.h1 = text;
+  if ((depth === 2 || depth === 3) && typeof id === 'string') data.headings.push({ depth, id, text });
 }
 
 /** Rewrites a relative link or image to its built URL; reports it when it leads nowhere. */
@@ -354,13 +370,6 @@ const processor = unified()
   .use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers })
   .use(rehypeRaw)
   .use(rehypeSanitize, schema)
-  .use(rehypeAttributes)
-  .use(rehypeSlug)
-  .use(rehypeAutolinkHeadings, {
-    behavior: 'append',
-    properties: { className: ['heading-anchor'], ariaLabel: 'Link to this section', dataPagefindIgnore: '' },
-    content: { type: 'text', value: '#' },
-  })
   .use(rehypePlaybill)
   .use(rehypeStringify, { allowDangerousHtml: true });
 
