@@ -13,6 +13,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
@@ -161,22 +162,21 @@ export async function keepLastBuild(cacheDir: string, digest: string, out: strin
     .filter((entry) => entry.isFile())
     .map((entry) => relative(out, join(entry.parentPath, entry.name)))
     .sort();
-  await linkTree(out, files, output);
-  const stats = await mapInBatches(files, 64, async (file) => {
-    const info = await stat(join(output, file));
-    return [file, info.size, info.mtimeMs] as const;
-  });
-  await writeFile(manifest, JSON.stringify(stats));
+  const stats = await linkTree(out, files, output);
+  await writeFile(manifest, JSON.stringify(files.map((file, i) => [file, stats[i]?.size, stats[i]?.mtimeMs])));
   await writeFile(digestFile, digest);
 }
 
 /**
- * Puts files of one folder into another as hard links: a 10,000-page portal in well under
+ * Puts files of one folder into another as hard links (returning the new files' stats): a 10,000-page portal in well under
  * a second, where copying takes several. Astro writes pages in place, so a full build first
  * forgets the kept output (above); a file changed in place otherwise is caught by the
  * manifest. Across file systems, where links cannot go, the files are copied.
  */
-async function linkTree(from: string, files: readonly string[], to: string): Promise<void> {
+async function linkTree(from: string, files: readonly string[], to: string): Promise<Stats[]> {
   for (const folder of [...new Set(files.map((file) => dirname(join(to, file))))].sort()) await mkdir(folder, { recursive: true });
-  await mapInBatches(files, 64, (file) => link(join(from, file), join(to, file)).catch(() => copyFile(join(from, file), join(to, file))));
+  return mapInBatches(files, 64, async (file) => {
+    await link(join(from, file), join(to, file)).catch(() => copyFile(join(from, file), join(to, file)));
+    return stat(join(to, file));
+  });
 }
