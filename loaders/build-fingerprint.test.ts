@@ -58,6 +58,11 @@ describe('the digest of a build\'s inputs', () => {
     expect(await fingerprint(config(), { env: { GITHUB_TOKEN: 'two', GITHUB_RUN_ID: '2' } })).toBe(one);
   });
 
+  it('is unavailable with --force', async () => {
+    const forced = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: ['--force'], env: {} });
+    expect(digestOf(forced)).toMatch(/^unavailable: --force/);
+  });
+
   it('is unavailable with a GitHub source, or when plugins showed fetched data', async () => {
     await write('site/playbill.config.yaml', 'site:\n  title: Test\nsources:\n  - github:\n      org: acme\n');
     expect(await fingerprint()).toMatch(/^unavailable: a GitHub source/);

@@ -45,6 +45,7 @@ export interface FingerprintOptions {
 /** The digest of every input of a build, or why there cannot be one. */
 export async function buildFingerprint(loaded: LoadedConfig, options: FingerprintOptions): Promise<Fingerprint> {
   const layout = cacheLayout(options.cacheDir);
+  if (options.args.includes('--force')) return { unavailable: '--force asks for a build from nothing' };
   if (loaded.config.sources.some((source) => !('local' in source))) {
     return { unavailable: 'a GitHub source can change without any file here changing' };
   }

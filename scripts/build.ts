@@ -4,17 +4,16 @@
  * inside Astro's build it adds that to everything Astro still holds (10,000 docs pages:
  * 2.7 GiB together, against 1.6 GiB for the larger of the two alone).
  *
- * Before all that, the digest of every input (loaders/build-fingerprint.ts) is compared with
- * the last build's: when nothing changed, the last build's output, kept in the build cache,
- * is put back and Astro does not run at all.
+ * Before all that, scripts/reuse-last-build.ts compares the digest of every input with the
+ * last build's: when nothing changed, the last build's output, kept in the build cache, is
+ * put back and Astro does not run at all.
  * Arguments go to `astro build` as they are.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { buildFingerprint, forgetLastBuild, keepLastBuild, restoreLastBuild, type Fingerprint } from '../loaders/build-fingerprint.ts';
-import { loadConfig } from '../loaders/config.ts';
+import { promisify } from 'node:util';
 
 const ROOT = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -38,21 +37,29 @@ function buildFolders(): { out: string; cacheDir: string; rest: string[] } {
   return { out: resolve(out), cacheDir: resolve(process.env['PLAYBILL_CACHE_DIR'] ?? 'node_modules/.astro'), rest };
 }
 
+/** What scripts/reuse-last-build.ts printed (zod is not loaded here: this process stays small while Astro runs). */
+function parseReuse(text: string): { restored: boolean; digest?: string; unavailable?: string } {
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || !('restored' in value) || typeof value.restored !== 'boolean') {
+    throw new Error(`scripts/reuse-last-build.ts printed something unexpected: ${text.slice(0, 200)}`);
+  }
+  const digest = 'digest' in value && typeof value.digest === 'string' ? value.digest : undefined;
+  const unavailable = 'unavailable' in value && typeof value.unavailable === 'string' ? value.unavailable : undefined;
+  return { restored: value.restored, ...(digest ? { digest } : {}), ...(unavailable ? { unavailable } : {}) };
+}
+
 const folders = buildFolders();
 const dir = await mkdtemp(join(tmpdir(), 'playbill-build-'));
 const finishFile = join(dir, 'finish.json');
 try {
   const started = Date.now();
-  // An invalid config has no digest; Astro then reports it in full.
-  const fingerprint: Fingerprint = await Promise.resolve()
-    .then(() => buildFingerprint(loadConfig(), { root: ROOT, cacheDir: folders.cacheDir, args: folders.rest, env: process.env }))
-    .catch((error: unknown) => ({ unavailable: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) }));
-  if ('digest' in fingerprint && (await restoreLastBuild(folders.cacheDir, fingerprint.digest, folders.out))) {
-    log.info(`nothing changed since the last build (inputs ${fingerprint.digest.slice(0, 12)}): its output is back in ${relative(process.cwd(), folders.out) || '.'} in ${Date.now() - started} ms`);
+  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/reuse-last-build.ts'), folders.out, folders.cacheDir, ...folders.rest], { maxBuffer: 1024 * 1024 });
+  const reuse = parseReuse(stdout);
+  if (reuse.restored) {
+    log.info(`nothing changed since the last build (inputs ${reuse.digest?.slice(0, 12)}): its output is back in ${relative(process.cwd(), folders.out) || '.'} in ${Date.now() - started} ms`);
   } else {
-    if ('digest' in fingerprint) await forgetLastBuild(folders.cacheDir);
-    else log.info(`every page is built, as the last build's output cannot be reused: ${fingerprint.unavailable}`);
-    await fullBuild(fingerprint);
+    if (reuse.unavailable) log.info(`every page is built, as the last build's output cannot be reused: ${reuse.unavailable}`);
+    await fullBuild(reuse.digest);
   }
 } catch (error) {
   process.stderr.write(`playbill build: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -61,7 +68,7 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-async function fullBuild(fingerprint: Fingerprint): Promise<void> {
+async function fullBuild(digest: string | undefined): Promise<void> {
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...args], {
       cwd: process.cwd(),
@@ -83,12 +90,13 @@ async function fullBuild(fingerprint: Fingerprint): Promise<void> {
   const started = Date.now();
   await finishSite(options, loggerFor);
   log.info(`search index and service worker written in ${Date.now() - started} ms`);
-  if (!('digest' in fingerprint)) return;
+  if (digest === undefined) return;
   if (resolve(options.out) !== folders.out || resolve(options.cacheDir) !== folders.cacheDir) {
     log.info(`output not kept for the next build: Astro wrote to ${options.out} (cache ${options.cacheDir}), not where this script looks`);
     return;
   }
   const keeping = Date.now();
-  await keepLastBuild(options.cacheDir, fingerprint.digest, options.out);
+  const { keepLastBuild } = await import('../loaders/build-fingerprint.ts');
+  await keepLastBuild(options.cacheDir, digest, options.out);
   log.info(`output kept in the build cache for a build with the same inputs (${Date.now() - keeping} ms)`);
 }

@@ -3,25 +3,17 @@
  * indexing) leaves a cache from which the next build writes exactly the site a clean build
  * writes. New stages that keep state in the cache are covered by the same comparison.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPortal, copyFixturePortal, killBuildAt } from './support/build-portal.ts';
+import { buildPortal, copyFixturePortal, killBuildAt, outputFiles } from './support/build-portal.ts';
 
 let root: string;
 let clean: { dist: string };
 let recovered: { dist: string; log: string };
 const kills: { stage: string; log: string }[] = [];
 
-/** Every file under a folder, by relative path. */
-async function files(dir: string): Promise<Map<string, Buffer>> {
-  const found = new Map<string, Buffer>();
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) found.set(join(entry.parentPath, entry.name).slice(dir.length + 1), await readFile(join(entry.parentPath, entry.name)));
-  }
-  return found;
-}
 
 /** Where each build is killed: a line of its output, and how long after it. */
 const STAGES = [
@@ -49,7 +41,7 @@ describe('a build killed at any stage', () => {
   });
 
   it('leaves a cache from which the next build writes exactly what a clean build writes', async () => {
-    const [after, reference] = await Promise.all([files(recovered.dist), files(clean.dist)]);
+    const [after, reference] = await Promise.all([outputFiles(recovered.dist), outputFiles(clean.dist)]);
     expect([...after.keys()].sort()).toEqual([...reference.keys()].sort());
     expect([...reference].filter(([path, bytes]) => !after.get(path)?.equals(bytes)).map(([path]) => path)).toEqual([]);
     expect(after.size).toBeGreaterThan(40);

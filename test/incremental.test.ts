@@ -2,25 +2,17 @@
  * Incremental builds: a rebuild that reuses last build's pages must write exactly what a
  * build from nothing writes, byte for byte, and must actually reuse the unchanged pages.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPortal, copyFixturePortal } from './support/build-portal.ts';
+import { buildPortal, copyFixturePortal, outputFiles } from './support/build-portal.ts';
 
 let root: string;
 let rebuild: { dist: string; log: string };
 let fresh: { dist: string; log: string };
 let unchanged: { dist: string; log: string };
 
-/** Every file under a folder, by relative path. */
-async function files(dir: string): Promise<Map<string, Buffer>> {
-  const found = new Map<string, Buffer>();
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) found.set(join(entry.parentPath, entry.name).slice(dir.length + 1), await readFile(join(entry.parentPath, entry.name)));
-  }
-  return found;
-}
 
 /**
  * Pages Astro copied from the last build instead of rendering. Astro renders four pages at a
@@ -67,7 +59,7 @@ describe('incremental rebuild', () => {
   });
 
   it('writes exactly what a build from nothing writes', async () => {
-    const [incremental, scratch] = await Promise.all([files(rebuild.dist), files(fresh.dist)]);
+    const [incremental, scratch] = await Promise.all([outputFiles(rebuild.dist), outputFiles(fresh.dist)]);
     expect([...incremental.keys()].sort()).toEqual([...scratch.keys()].sort());
     const differing = [...scratch].filter(([path, bytes]) => !incremental.get(path)?.equals(bytes)).map(([path]) => path);
     expect(differing).toEqual([]);
@@ -85,7 +77,7 @@ describe('incremental rebuild', () => {
 
   it('reuses the search index when no page changed, and writes the same site', async () => {
     expect(unchanged.log).toMatch(/\[playbill:search\] no page changed, index reused/);
-    const [again, scratch] = await Promise.all([files(unchanged.dist), files(fresh.dist)]);
+    const [again, scratch] = await Promise.all([outputFiles(unchanged.dist), outputFiles(fresh.dist)]);
     expect([...again.keys()].sort()).toEqual([...scratch.keys()].sort());
     expect([...scratch].filter(([path, bytes]) => !again.get(path)?.equals(bytes)).map(([path]) => path)).toEqual([]);
   });

@@ -3,11 +3,11 @@
  * back from the build cache without Astro running, byte for byte what a full build writes;
  * one changed input and the build runs in full again.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPortal, copyFixturePortal } from './support/build-portal.ts';
+import { buildPortal, copyFixturePortal, outputFiles } from './support/build-portal.ts';
 
 let root: string;
 let first: { dist: string; log: string };
@@ -16,13 +16,6 @@ let edited: { dist: string; log: string };
 let firstFiles: Map<string, Buffer>;
 let againFiles: Map<string, Buffer>;
 
-async function files(dir: string): Promise<Map<string, Buffer>> {
-  const found = new Map<string, Buffer>();
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) found.set(join(entry.parentPath, entry.name).slice(dir.length + 1), await readFile(join(entry.parentPath, entry.name)));
-  }
-  return found;
-}
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'playbill-unchanged-'));
@@ -32,12 +25,12 @@ beforeAll(async () => {
   // the second has, so its team pages may differ: it runs in full too.
   await build();
   first = await build();
-  firstFiles = await files(first.dist);
+  firstFiles = await outputFiles(first.dist);
   // As in CI: the cache folder kept, the output folder new.
   await rm(first.dist, { recursive: true, force: true });
   again = await build();
   // Read now: every build here writes to the same output folder.
-  againFiles = await files(again.dist);
+  againFiles = await outputFiles(again.dist);
   const setup = join(root, 'site/repos/web/docs/setup.md');
   await writeFile(setup, `${await readFile(setup, 'utf8')}\n\nA sentence added after the second build.\n`);
   await rm(again.dist, { recursive: true, force: true });

@@ -29,6 +29,16 @@ export async function buildPortal(config: string, env: NodeJS.ProcessEnv = {}, d
   return { dir, dist, log: withoutColour(stdout + stderr) };
 }
 
+/** Every file under an output folder, by path relative to it: for comparing two builds byte for byte. */
+export async function outputFiles(dir: string): Promise<Map<string, Buffer>> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const found = new Map<string, Buffer>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) found.set(join(entry.parentPath, entry.name).slice(dir.length + 1), await readFile(join(entry.parentPath, entry.name)));
+  }
+  return found;
+}
+
 /** A log as a person reads it: Astro colours its labels in some environments (CI among them). */
 export function withoutColour(log: string): string {
   return log.replace(/\u001b\[[0-9;]*m/g, '');

@@ -1,0 +1,28 @@
+/**
+ * The first step of `npm run build`, in its own short-lived process: takes the digest of the
+ * build's inputs (loaders/build-fingerprint.ts) and, when it matches the last full build's,
+ * puts that build's output back. Run apart so that what it loads (the config's schemas,
+ * YAML) is not held in memory while Astro runs: about 55 MiB on the build's peak.
+ *
+ *   node scripts/reuse-last-build.ts OUT_DIR CACHE_DIR [astro build arguments…]
+ *
+ * Prints one JSON line: `{ "restored": true, "digest" }`, `{ "restored": false, "digest" }`
+ * (the kept output is then forgotten: a full build is about to replace it) or
+ * `{ "restored": false, "unavailable": "why" }`.
+ */
+import { buildFingerprint, forgetLastBuild, restoreLastBuild, type Fingerprint } from '../loaders/build-fingerprint.ts';
+import { loadConfig } from '../loaders/config.ts';
+
+const [out = '', cacheDir = '', ...args] = process.argv.slice(2);
+// An invalid config has no digest; Astro then reports it in full.
+const fingerprint: Fingerprint = await Promise.resolve()
+  .then(() => buildFingerprint(loadConfig(), { root: new URL('..', import.meta.url).pathname, cacheDir, args, env: process.env }))
+  .catch((error: unknown) => ({ unavailable: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) }));
+if (!('digest' in fingerprint)) {
+  process.stdout.write(`${JSON.stringify({ restored: false, unavailable: fingerprint.unavailable })}\n`);
+} else if (await restoreLastBuild(cacheDir, fingerprint.digest, out)) {
+  process.stdout.write(`${JSON.stringify({ restored: true, digest: fingerprint.digest })}\n`);
+} else {
+  await forgetLastBuild(cacheDir);
+  process.stdout.write(`${JSON.stringify({ restored: false, digest: fingerprint.digest })}\n`);
+}
