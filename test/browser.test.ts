@@ -2,7 +2,7 @@
  * The sample portal, built under /portal/, in real headless Chromium (Debian's): search,
  * filters, shareable URLs, offline reading and search, and links that stay under the base.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
@@ -102,6 +102,31 @@ describe('the /search/ page', () => {
     );
     expect(await page.locator('#search-page-results .search-result').count()).toBe(5);
     await page.close();
+  });
+});
+
+describe('search finds what it found', () => {
+  // A fixed set of queries and the pages they find, in order, as Pagefind ranks them:
+  // a faster build must not change them. PLAYBILL_UPDATE_GOLDEN=1 records them on purpose.
+  const GOLDEN = join(import.meta.dirname, 'fixtures/search-results.golden.json');
+  const QUERIES = ['payments', 'idempotency', 'checkout', 'kubernetes', 'deploy', 'team', 'api', 'events', 'postgres', 'on-call'];
+
+  it('returns the recorded results for every query', async () => {
+    const page = await openPage('search/');
+    const found: Record<string, string[]> = {};
+    for (const query of QUERIES) {
+      // As a string: Vitest would rewrite a dynamic import() written here as code.
+      found[query] = await page.evaluate<string[]>(`(async () => {
+        const pagefind = await import('/portal/pagefind/pagefind.js');
+        const search = await pagefind.search(${JSON.stringify(query)});
+        const data = await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
+        return data.map((d) => d.url);
+      })()`);
+    }
+    await page.close();
+    expect(Object.values(found).filter((urls) => urls.length > 0).length).toBeGreaterThan(6);
+    if (process.env['PLAYBILL_UPDATE_GOLDEN'] === '1') await writeFile(GOLDEN, `${JSON.stringify(found, null, 1)}\n`);
+    else expect(found).toEqual(JSON.parse(await readFile(GOLDEN, 'utf8')));
   });
 });
 
