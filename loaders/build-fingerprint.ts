@@ -12,8 +12,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
-import { copyFile, link, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { copyFile, link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
@@ -127,8 +126,17 @@ function lastBuild(cacheDir: string): { output: string; manifest: string; digest
   return { output: join(dir, 'output'), manifest: join(dir, 'files.json'), digestFile: join(dir, 'inputs.sha256') };
 }
 
-/** Every kept file with its size and modification time: a file changed in place since is noticed. */
-const manifestSchema = z.array(z.tuple([z.string(), z.number(), z.number()]));
+/**
+ * Every kept file with the digest of its bytes: a file changed in place since is noticed.
+ * Bytes, not modification times: the cache folder travels through archives (CI caches) that
+ * keep times only to the second.
+ */
+const manifestSchema = z.array(z.tuple([z.string(), z.string()]));
+
+/** A file's digest, for the manifest. */
+async function fileDigest(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('base64url');
+}
 
 /**
  * Puts the last build's output into `out` when its inputs had this digest and none of its
@@ -140,13 +148,10 @@ export async function restoreLastBuild(cacheDir: string, digest: string, out: st
   if ((await readFile(digestFile, 'utf8').catch(() => '')) !== digest) return false;
   const files = manifestSchema.safeParse(JSON.parse(await readFile(manifest, 'utf8').catch(() => 'null'))).data;
   if (!files) return false;
-  const intact = await mapInBatches(files, 64, async ([file, size, mtime]) => {
-    const info = await stat(join(output, file)).catch(() => undefined);
-    return info?.size === size && info.mtimeMs === mtime;
-  });
+  const intact = await mapInBatches(files, 64, async ([file, bytes]) => (await fileDigest(join(output, file)).catch(() => '')) === bytes);
   if (!intact.every(Boolean)) return false;
   await rm(out, { recursive: true, force: true });
-  await linkTree(output, files.map(([file]) => file), out);
+  await linkTree(output, files.map(([file]) => file), out, async () => undefined);
   return true;
 }
 
@@ -163,21 +168,22 @@ export async function keepLastBuild(cacheDir: string, digest: string, out: strin
     .filter((entry) => entry.isFile())
     .map((entry) => relative(out, join(entry.parentPath, entry.name)))
     .sort();
-  const stats = await linkTree(out, files, output);
-  await writeFile(manifest, JSON.stringify(files.map((file, i) => [file, stats[i]?.size, stats[i]?.mtimeMs])));
+  // Each file's digest as it is linked: one pass over the files, not two.
+  const digests = await linkTree(out, files, output, (file) => fileDigest(join(output, file)));
+  await writeFile(manifest, JSON.stringify(files.map((file, i) => [file, digests[i]])));
   await writeFile(digestFile, digest);
 }
 
 /**
- * Puts files of one folder into another as hard links (returning the new files' stats): a 10,000-page portal in well under
- * a second, where copying takes several. Astro writes pages in place, so a full build first
+ * Puts files of one folder into another as hard links, running `then` on each as it is
+ * linked: a 10,000-page portal in about a second, where copying takes several. Astro writes pages in place, so a full build first
  * forgets the kept output (above); a file changed in place otherwise is caught by the
  * manifest. Across file systems, where links cannot go, the files are copied.
  */
-async function linkTree(from: string, files: readonly string[], to: string): Promise<Stats[]> {
+async function linkTree<T>(from: string, files: readonly string[], to: string, then: (file: string) => Promise<T>): Promise<T[]> {
   for (const folder of [...new Set(files.map((file) => dirname(join(to, file))))].sort()) await mkdir(folder, { recursive: true });
   return mapInBatches(files, 64, async (file) => {
     await link(join(from, file), join(to, file)).catch(() => copyFile(join(from, file), join(to, file)));
-    return stat(join(to, file));
+    return then(file);
   });
 }

@@ -6,9 +6,9 @@
  *
  *   node scripts/reuse-last-build.ts OUT_DIR CACHE_DIR [astro build arguments…]
  *
- * Prints one JSON line: `{ "restored": true, "digest" }`, `{ "restored": false, "digest" }`
- * (the kept output is then forgotten: a full build is about to replace it) or
- * `{ "restored": false, "unavailable": "why" }`.
+ * Prints one JSON line: `{ "restored": true, "digest" }`, else `{ "restored": false, "digest" }`
+ * or `{ "restored": false, "unavailable": "why" }`, and the kept output is forgotten: a full
+ * build is about to replace it.
  */
 import { buildFingerprint, forgetLastBuild, restoreLastBuild, type Fingerprint } from '../loaders/build-fingerprint.ts';
 import { loadConfig } from '../loaders/config.ts';
@@ -18,11 +18,10 @@ const [out = '', cacheDir = '', ...args] = process.argv.slice(2);
 const fingerprint: Fingerprint = await Promise.resolve()
   .then(() => buildFingerprint(loadConfig(), { root: new URL('..', import.meta.url).pathname, cacheDir, args, env: process.env }))
   .catch((error: unknown) => ({ unavailable: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) }));
-if (!('digest' in fingerprint)) {
-  process.stdout.write(`${JSON.stringify({ restored: false, unavailable: fingerprint.unavailable })}\n`);
-} else if (await restoreLastBuild(cacheDir, fingerprint.digest, out)) {
+if ('digest' in fingerprint && (await restoreLastBuild(cacheDir, fingerprint.digest, out))) {
   process.stdout.write(`${JSON.stringify({ restored: true, digest: fingerprint.digest })}\n`);
 } else {
+  // A full build follows and writes over the output, which may share files with the kept one.
   await forgetLastBuild(cacheDir);
-  process.stdout.write(`${JSON.stringify({ restored: false, digest: fingerprint.digest })}\n`);
+  process.stdout.write(`${JSON.stringify({ restored: false, ...fingerprint })}\n`);
 }
