@@ -85,7 +85,7 @@ describe('the last build\'s output', () => {
     await write('dist/index.html', '<h1>one</h1>');
     await write('dist/docs/a/index.html', '<h1>a</h1>');
     await write('dist/_astro/app.js', 'console.log(1)');
-    await keepLastBuild(cacheDir(), 'd1', out());
+    await (await keepLastBuild(cacheDir(), out(), () => false)).finish('d1');
     await rm(out(), { recursive: true });
   });
 
@@ -94,6 +94,17 @@ describe('the last build\'s output', () => {
     expect(await restoreLastBuild(cacheDir(), 'd1', out())).toBe(true);
     expect(await readFile(join(out(), 'docs/a/index.html'), 'utf8')).toBe('<h1>a</h1>');
     expect(await readFile(join(out(), '_astro/app.js'), 'utf8')).toBe('console.log(1)');
+  });
+
+  it('keeps in two steps the files still being written when keeping starts', async () => {
+    await write('dist2/index.html', '<h1>page</h1>');
+    const keeping = await keepLastBuild(cacheDir(), join(dir, 'dist2'), (file) => file.startsWith('pagefind/'));
+    // Written after the first step, as the search index is.
+    await write('dist2/pagefind/index.js', 'index');
+    await keeping.finish('d3');
+    expect(await restoreLastBuild(cacheDir(), 'd3', out())).toBe(true);
+    expect(await readFile(join(out(), 'pagefind/index.js'), 'utf8')).toBe('index');
+    expect(await readFile(join(out(), 'index.html'), 'utf8')).toBe('<h1>page</h1>');
   });
 
   it('replaces whatever the output folder held', async () => {
@@ -109,7 +120,7 @@ describe('the last build\'s output', () => {
     await writeFile(join(out(), 'index.html'), '<h1>two</h1>');
     expect(await restoreLastBuild(cacheDir(), 'd1', join(dir, 'elsewhere'))).toBe(false);
 
-    await keepLastBuild(cacheDir(), 'd1', out());
+    await (await keepLastBuild(cacheDir(), out(), () => false)).finish('d1');
     await forgetLastBuild(cacheDir());
     expect(await restoreLastBuild(cacheDir(), 'd1', join(dir, 'elsewhere'))).toBe(false);
   });

@@ -160,18 +160,33 @@ export async function forgetLastBuild(cacheDir: string): Promise<void> {
   await rm(lastBuild(cacheDir).digestFile, { force: true });
 }
 
-/** Keeps a full build's output, labelled with the digest of the inputs it was built from. */
-export async function keepLastBuild(cacheDir: string, digest: string, out: string): Promise<void> {
+/**
+ * Keeps a full build's output for the next build. In two steps, so that most of the work
+ * overlaps the search index being built: first every file but those `later` names (they are
+ * still being written), then, given the digest of the inputs, those files, the list of
+ * every file with its digest, and last the digest itself.
+ */
+export async function keepLastBuild(cacheDir: string, out: string, later: (file: string) => boolean): Promise<{ finish(digest: string): Promise<void> }> {
   const { output, manifest, digestFile } = lastBuild(cacheDir);
   await rm(output, { recursive: true, force: true });
-  const files = (await readdir(out, { recursive: true, withFileTypes: true }))
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(out, join(entry.parentPath, entry.name)))
-    .sort();
+  const listFiles = async () =>
+    (await readdir(out, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(out, join(entry.parentPath, entry.name)).split(sep).join('/'));
   // Each file's digest as it is linked: one pass over the files, not two.
-  const digests = await linkTree(out, files, output, (file) => fileDigest(join(output, file)));
-  await writeFile(manifest, JSON.stringify(files.map((file, i) => [file, digests[i]])));
-  await writeFile(digestFile, digest);
+  const keep = (files: readonly string[]) => linkTree(out, files, output, (file) => fileDigest(join(output, file)));
+  const first = (await listFiles()).filter((file) => !later(file));
+  const firstDigests = await keep(first);
+  return {
+    async finish(digest: string) {
+      const done = new Set(first);
+      const rest = (await listFiles()).filter((file) => !done.has(file));
+      const restDigests = await keep(rest);
+      const entries = [...first.map((file, i) => [file, firstDigests[i]]), ...rest.map((file, i) => [file, restDigests[i]])];
+      await writeFile(manifest, JSON.stringify(entries.sort((a, b) => String(a[0]).localeCompare(String(b[0])))));
+      await writeFile(digestFile, digest);
+    },
+  };
 }
 
 /**

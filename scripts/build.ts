@@ -87,16 +87,18 @@ async function fullBuild(digest: string | undefined): Promise<void> {
   // (about 40 MiB) the whole time Astro ran, adding to the build's peak.
   const { finishOptionsSchema, finishSite } = await import('../src/integrations/search-and-offline.ts');
   const options = finishOptionsSchema.parse(JSON.parse(await readFile(finishFile, 'utf8')));
+  const keep = digest !== undefined && resolve(options.out) === folders.out && resolve(options.cacheDir) === folders.cacheDir;
+  if (digest !== undefined && !keep) log.info(`output not kept for the next build: Astro wrote to ${options.out} (cache ${options.cacheDir}), not where this script looks`);
+  // Kept while Pagefind indexes (in its own process): every file but the index and the
+  // service worker, which are written now, is final once Astro has exited.
+  const keeping = keep
+    ? import('../loaders/build-fingerprint.ts').then(({ keepLastBuild }) => keepLastBuild(options.cacheDir, options.out, (file) => file.startsWith('pagefind/') || file === 'sw.js'))
+    : undefined;
   const started = Date.now();
-  await finishSite(options, loggerFor);
+  const [, kept] = await Promise.all([finishSite(options, loggerFor), keeping]);
   log.info(`search index and service worker written in ${Date.now() - started} ms`);
-  if (digest === undefined) return;
-  if (resolve(options.out) !== folders.out || resolve(options.cacheDir) !== folders.cacheDir) {
-    log.info(`output not kept for the next build: Astro wrote to ${options.out} (cache ${options.cacheDir}), not where this script looks`);
-    return;
-  }
-  const keeping = Date.now();
-  const { keepLastBuild } = await import('../loaders/build-fingerprint.ts');
-  await keepLastBuild(options.cacheDir, digest, options.out);
-  log.info(`output kept in the build cache for a build with the same inputs (${Date.now() - keeping} ms)`);
+  if (!kept || digest === undefined) return;
+  const finishing = Date.now();
+  await kept.finish(digest);
+  log.info(`output kept in the build cache for a build with the same inputs (${Date.now() - started} ms with the search index, ${Date.now() - finishing} ms after it)`);
 }
