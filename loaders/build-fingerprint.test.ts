@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -44,6 +44,8 @@ describe('the digest of a build\'s inputs', () => {
       ['a token becoming available', () => fingerprint(config(), { env: { GITHUB_TOKEN: 'x' } })],
       ['the day', () => fingerprint(config(), { now: new Date('2026-12-01T00:00:01Z') })],
       ['the last build\'s scorecard levels', async () => { await write('cache/playbill/scorecard-levels.json', '{"a":1}'); return fingerprint(); }],
+      ['a link in a repository', async () => { await symlink('index.md', join(dir, 'site/repos/web/docs/home.md')); return fingerprint(); }],
+      ['where that link points', async () => { await rm(join(dir, 'site/repos/web/docs/home.md')); await symlink('new.md', join(dir, 'site/repos/web/docs/home.md')); return fingerprint(); }],
     ];
     const seen = new Set([before]);
     for (const [what, change] of changes) {

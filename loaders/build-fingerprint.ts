@@ -12,7 +12,8 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
-import { copyFile, link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { copyFile, link, mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
@@ -97,10 +98,15 @@ async function hashTree(hash: Hash, base: string, path: string): Promise<void> {
     hash.update(`${relative(base, path)}\0`).update(await readFile(path));
     return;
   }
+  const pathOf = (e: Dirent) => relative(base, join(e.parentPath, e.name)).split(sep).join('/');
+  const skipped = (f: string) => /(^|\/)(\.git|node_modules)\//.test(f);
+  // A link is part of the digest by where it points (what it points at is hashed where it lies).
+  const links = entries.filter((e) => e.isSymbolicLink()).map(pathOf).filter((f) => !skipped(f)).sort();
+  for (const file of links) hash.update(`${file}\0->${await readlink(join(base, file)).catch(() => '')}\0`);
   const files = entries
     .filter((e) => e.isFile())
-    .map((e) => relative(base, join(e.parentPath, e.name)).split(sep).join('/'))
-    .filter((f) => !/(^|\/)(\.git|node_modules)\//.test(f))
+    .map(pathOf)
+    .filter((f) => !skipped(f))
     .sort();
   // A batch at a time: the digest goes in a fixed order, and a large source is never all in memory.
   for (let i = 0; i < files.length; i += 64) {
