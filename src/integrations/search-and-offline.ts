@@ -56,9 +56,15 @@ async function pagefindVersion(root: string): Promise<string> {
 async function indexSite(out: string, root: string, cache: string, logger: Logger): Promise<void> {
   const started = Date.now();
   const target = join(out, 'pagefind');
-  const digest = await indexInputDigest(out, root);
   const digestFile = join(cache, 'digest.txt');
-  if ((await readFile(digestFile, 'utf8').catch(() => '')) === digest) {
+  const last = await readFile(digestFile, 'utf8').catch(() => '');
+  // With no last index to compare with (a cold build), the digest is taken while Pagefind
+  // indexes (in its own process) instead of before.
+  const digesting = indexInputDigest(out, root);
+  // Awaited below, after indexing; if indexing fails first, its error is the one reported.
+  digesting.catch(() => undefined);
+  const digest = last ? await digesting : '';
+  if (last && last === digest) {
     const size = await mirror(join(cache, 'index'), target);
     logger.info(`no page changed, index reused in ${Date.now() - started} ms; index ${size.files} files, ${(size.bytes / 1024).toFixed(0)} KiB`);
     return;
@@ -75,7 +81,7 @@ async function indexSite(out: string, root: string, cache: string, logger: Logge
     // Keep this index for the next build; the digest is written last, so a copy cut short is never reused.
     await rm(cache, { recursive: true, force: true });
     const size = await mirror(target, join(cache, 'index'));
-    await writeFile(digestFile, digest);
+    await writeFile(digestFile, await digesting);
     logger.info(`indexed ${added.page_count} pages in ${Date.now() - started} ms; index ${size.files} files, ${(size.bytes / 1024).toFixed(0)} KiB`);
   } finally {
     await pagefind.close();
