@@ -128,8 +128,8 @@ async function gitState(path: string): Promise<string> {
 
 /** Where the last build's output, the list of its files and the digest of its inputs are kept. */
 function lastBuild(cacheDir: string): { output: string; manifest: string; digestFile: string } {
-  const dir = join(cacheLayout(cacheDir).root, 'last-build');
-  return { output: join(dir, 'output'), manifest: join(dir, 'files.json'), digestFile: join(dir, 'inputs.sha256') };
+  const layout = cacheLayout(cacheDir);
+  return { output: layout.lastOutput, manifest: layout.lastOutputFiles, digestFile: layout.lastInputs };
 }
 
 /**

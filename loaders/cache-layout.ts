@@ -33,5 +33,11 @@ export function cacheLayout(cacheDir: string) {
     scorecardLevels: join(root, 'scorecard-levels.json'),
     /** Last build's Pagefind index, reused when no page changed. */
     pagefind: join(root, 'pagefind'),
+    /** Last full build's whole output (hard links), put back when no input changed. */
+    lastOutput: join(root, 'last-build', 'output'),
+    /** The digest of every file of that output. */
+    lastOutputFiles: join(root, 'last-build', 'files.json'),
+    /** The digest of that build's inputs; written last, removed first. */
+    lastInputs: join(root, 'last-build', 'inputs.sha256'),
   };
 }

@@ -14,6 +14,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { cacheLayout } from '../loaders/cache-layout.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -37,8 +38,15 @@ function buildFolders(): { out: string; cacheDir: string; rest: string[] } {
   return { out: resolve(out), cacheDir: resolve(process.env['PLAYBILL_CACHE_DIR'] ?? 'node_modules/.astro'), rest };
 }
 
-/** What scripts/reuse-last-build.ts printed (zod is not loaded here: this process stays small while Astro runs). */
-function parseReuse(text: string): { restored: boolean; digest?: string; unavailable?: string } {
+/** What scripts/reuse-last-build.ts found. */
+interface Reuse {
+  restored: boolean;
+  digest?: string;
+  unavailable?: string;
+}
+
+/** Its one line of JSON (read without zod: this process stays small while Astro runs). */
+function parseReuse(text: string): Reuse {
   const value: unknown = JSON.parse(text);
   if (typeof value !== 'object' || value === null || !('restored' in value) || typeof value.restored !== 'boolean') {
     throw new Error(`scripts/reuse-last-build.ts printed something unexpected: ${text.slice(0, 200)}`);
@@ -53,8 +61,15 @@ const dir = await mkdtemp(join(tmpdir(), 'playbill-build-'));
 const finishFile = join(dir, 'finish.json');
 try {
   const started = Date.now();
-  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/reuse-last-build.ts'), folders.out, folders.cacheDir, ...folders.rest], { maxBuffer: 1024 * 1024 });
-  const reuse = parseReuse(stdout);
+  const reuse = await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/reuse-last-build.ts'), folders.out, folders.cacheDir, ...folders.rest], { maxBuffer: 1024 * 1024 })
+    .then(({ stdout }) => parseReuse(stdout))
+    .catch(async (error: unknown): Promise<Reuse> => {
+      // Reusing the last output only saves time: whatever went wrong, build in full, and
+      // forget the kept output (the full build writes over files it may share).
+      await rm(cacheLayout(folders.cacheDir).lastInputs, { force: true }).catch(() => undefined);
+      const why = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+      return { restored: false, unavailable: `the check failed (${why})` };
+    });
   if (reuse.restored) {
     log.info(`nothing changed since the last build (inputs ${reuse.digest?.slice(0, 12)}): its output is back in ${relative(process.cwd(), folders.out) || '.'} in ${Date.now() - started} ms`);
   } else {
