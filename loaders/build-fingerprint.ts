@@ -13,12 +13,13 @@
 import { execFile } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { copyFile, link, mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { mapInBatches } from './batches.ts';
 import { cacheLayout } from './cache-layout.ts';
+import { linkFiles, listFiles } from './file-trees.ts';
 import type { LoadedConfig } from './config.ts';
 
 /** Playbill's own files whose change changes the output (tests included: cheap, and safe). */
@@ -126,12 +127,6 @@ async function gitState(path: string): Promise<string> {
   }
 }
 
-/** Where the last build's output, the list of its files and the digest of its inputs are kept. */
-function lastBuild(cacheDir: string): { output: string; manifest: string; digestFile: string } {
-  const layout = cacheLayout(cacheDir);
-  return { output: layout.lastOutput, manifest: layout.lastOutputFiles, digestFile: layout.lastInputs };
-}
-
 /**
  * Every kept file with the digest of its bytes: a file changed in place since is noticed.
  * Bytes, not modification times: the cache folder travels through archives (CI caches) that
@@ -150,20 +145,20 @@ async function fileDigest(path: string): Promise<string> {
  * written last and removed first, so an output kept only in part is never used.
  */
 export async function restoreLastBuild(cacheDir: string, digest: string, out: string): Promise<boolean> {
-  const { output, manifest, digestFile } = lastBuild(cacheDir);
-  if ((await readFile(digestFile, 'utf8').catch(() => '')) !== digest) return false;
-  const files = manifestSchema.safeParse(JSON.parse(await readFile(manifest, 'utf8').catch(() => 'null'))).data;
+  const { lastOutput, lastOutputFiles, lastInputs } = cacheLayout(cacheDir);
+  if ((await readFile(lastInputs, 'utf8').catch(() => '')) !== digest) return false;
+  const files = manifestSchema.safeParse(JSON.parse(await readFile(lastOutputFiles, 'utf8').catch(() => 'null'))).data;
   if (!files) return false;
-  const intact = await mapInBatches(files, 64, async ([file, bytes]) => (await fileDigest(join(output, file)).catch(() => '')) === bytes);
+  const intact = await mapInBatches(files, 64, async ([file, bytes]) => (await fileDigest(join(lastOutput, file)).catch(() => '')) === bytes);
   if (!intact.every(Boolean)) return false;
   await rm(out, { recursive: true, force: true });
-  await linkTree(output, files.map(([file]) => file), out, async () => undefined);
+  await linkFiles(lastOutput, files.map(([file]) => file), out, async () => undefined);
   return true;
 }
 
 /** Forgets the last build before a full one starts: its output is about to be replaced. */
 export async function forgetLastBuild(cacheDir: string): Promise<void> {
-  await rm(lastBuild(cacheDir).digestFile, { force: true });
+  await rm(cacheLayout(cacheDir).lastInputs, { force: true });
 }
 
 /**
@@ -173,38 +168,18 @@ export async function forgetLastBuild(cacheDir: string): Promise<void> {
  * every file with its digest, and last the digest itself.
  */
 export async function keepLastBuild(cacheDir: string, out: string, later: (file: string) => boolean): Promise<{ finish(digest: string): Promise<void> }> {
-  const { output, manifest, digestFile } = lastBuild(cacheDir);
-  await rm(output, { recursive: true, force: true });
-  const listFiles = async () =>
-    (await readdir(out, { recursive: true, withFileTypes: true }))
-      .filter((entry) => entry.isFile())
-      .map((entry) => relative(out, join(entry.parentPath, entry.name)).split(sep).join('/'));
+  const { lastOutput, lastOutputFiles, lastInputs } = cacheLayout(cacheDir);
+  await rm(lastOutput, { recursive: true, force: true });
   // Each file's digest as it is linked: one pass over the files, not two.
-  const keep = (files: readonly string[]) => linkTree(out, files, output, (file) => fileDigest(join(output, file)));
-  const first = (await listFiles()).filter((file) => !later(file));
-  const firstDigests = await keep(first);
+  const keep = (files: readonly string[]) => linkFiles(out, files, lastOutput, async (file): Promise<[string, string]> => [file, await fileDigest(join(lastOutput, file))]);
+  const first = await keep((await listFiles(out)).filter((file) => !later(file)));
   return {
     async finish(digest: string) {
-      const done = new Set(first);
-      const rest = (await listFiles()).filter((file) => !done.has(file));
-      const restDigests = await keep(rest);
-      const entries = [...first.map((file, i) => [file, firstDigests[i]]), ...rest.map((file, i) => [file, restDigests[i]])];
-      await writeFile(manifest, JSON.stringify(entries.sort((a, b) => String(a[0]).localeCompare(String(b[0])))));
-      await writeFile(digestFile, digest);
+      const done = new Set(first.map(([file]) => file));
+      const rest = await keep((await listFiles(out)).filter((file) => !done.has(file)));
+      const entries = [...first, ...rest].sort(([a], [b]) => a.localeCompare(b));
+      await writeFile(lastOutputFiles, JSON.stringify(entries));
+      await writeFile(lastInputs, digest);
     },
   };
-}
-
-/**
- * Puts files of one folder into another as hard links, running `then` on each as it is
- * linked: a 10,000-page portal in about a second, where copying takes several. Astro writes pages in place, so a full build first
- * forgets the kept output (above); a file changed in place otherwise is caught by the
- * manifest. Across file systems, where links cannot go, the files are copied.
- */
-async function linkTree<T>(from: string, files: readonly string[], to: string, then: (file: string) => Promise<T>): Promise<T[]> {
-  for (const folder of [...new Set(files.map((file) => dirname(join(to, file))))].sort()) await mkdir(folder, { recursive: true });
-  return mapInBatches(files, 64, async (file) => {
-    await link(join(from, file), join(to, file)).catch(() => copyFile(join(from, file), join(to, file)));
-    return then(file);
-  });
 }

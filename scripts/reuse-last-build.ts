@@ -10,13 +10,14 @@
  * or `{ "restored": false, "unavailable": "why" }`, and the kept output is forgotten: a full
  * build is about to replace it.
  */
+import { join } from 'node:path';
 import { buildFingerprint, forgetLastBuild, restoreLastBuild, type Fingerprint } from '../loaders/build-fingerprint.ts';
 import { loadConfig } from '../loaders/config.ts';
 
 const [out = '', cacheDir = '', ...args] = process.argv.slice(2);
 // An invalid config has no digest; Astro then reports it in full.
 const fingerprint: Fingerprint = await Promise.resolve()
-  .then(() => buildFingerprint(loadConfig(), { root: new URL('..', import.meta.url).pathname, cacheDir, args, env: process.env }))
+  .then(() => buildFingerprint(loadConfig(), { root: join(import.meta.dirname, '..'), cacheDir, args, env: process.env }))
   .catch((error: unknown) => ({ unavailable: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) }));
 if ('digest' in fingerprint && (await restoreLastBuild(cacheDir, fingerprint.digest, out))) {
   process.stdout.write(`${JSON.stringify({ restored: true, digest: fingerprint.digest })}\n`);

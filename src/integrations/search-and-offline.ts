@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import { z } from 'zod';
 import { mapInBatches } from '../../loaders/batches.ts';
 import { cacheLayout } from '../../loaders/cache-layout.ts';
+import { linkFiles, listFiles } from '../../loaders/file-trees.ts';
 import type { Logger } from '../../loaders/logger.ts';
 
 /** What finishing a built site needs to know. */
@@ -94,20 +95,8 @@ async function indexSite(out: string, root: string, cache: string, logger: Logge
  */
 async function mirror(from: string, to: string): Promise<{ bytes: number; files: number }> {
   const files = await listFiles(from);
-  for (const dir of new Set(files.map((f) => dirname(f)))) await mkdir(join(to, dir), { recursive: true });
-  const sizes = await mapInBatches(files, 64, async (file) => {
-    const source = join(from, file);
-    const destination = join(to, file);
-    await link(source, destination).catch(() => copyFile(source, destination));
-    return (await stat(source)).size;
-  });
+  const sizes = await linkFiles(from, files, to, async (file) => (await stat(join(from, file))).size);
   return { bytes: sizes.reduce((a, b) => a + b, 0), files: files.length };
-}
-
-/** Files under a folder, as paths relative to it with `/` separators. */
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'));
 }
 
 /**
