@@ -30,29 +30,34 @@ entity ref in the configured catalog (e.g. template:default/node-service).
   --force                overwrite files that already exist in DIR`;
 
 const [command, ...rest] = process.argv.slice(2);
-if (command === 'create') {
-  let args;
+
+/**
+ * The command's arguments with these options (and --help / -h), or exits: 2 with the usage
+ * on an unknown or malformed option, 0 with the usage for --help.
+ */
+function parseOrExit(options) {
+  let parsed;
   try {
-    args = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        values: { type: 'string' },
-        out: { type: 'string' },
-        root: { type: 'string' },
-        publish: { type: 'boolean', default: false },
-        force: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    parsed = parseArgs({ args: rest, allowPositionals: true, options: { ...options, help: { type: 'boolean', short: 'h', default: false } } });
   } catch (error) {
     process.stderr.write(`${error.message}\n\n${USAGE}\n`);
     process.exit(2);
   }
-  if (args.values.help) {
+  if (parsed.values.help) {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
+  return parsed;
+}
+
+if (command === 'create') {
+  const args = parseOrExit({
+    values: { type: 'string' },
+    out: { type: 'string' },
+    root: { type: 'string' },
+    publish: { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
+  });
   const [template, ...extra] = args.positionals;
   if (template === undefined || extra.length > 0 || args.values.values === undefined) {
     process.stderr.write(`create needs one TEMPLATE and --values\n\n${USAGE}\n`);
@@ -71,26 +76,11 @@ if (command === 'create') {
 }
 
 async function runLint() {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        'ignore-missing-refs': { type: 'boolean', default: false },
-        'extra-kind': { type: 'string', multiple: true, default: [] },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    process.stderr.write(`${error.message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
-  if (parsed.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+  const parsed = parseOrExit({
+    format: { type: 'string', default: 'text' },
+    'ignore-missing-refs': { type: 'boolean', default: false },
+    'extra-kind': { type: 'string', multiple: true, default: [] },
+  });
   const format = parsed.values.format;
   if (!['text', 'json', 'github'].includes(format)) {
     process.stderr.write(`--format must be text, json or github, not "${format}"\n`);
