@@ -2,15 +2,13 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_DIR, describeWithCorpus } from '../../test/support/corpus.ts';
+import { buildCorpusDocs, describeWithCorpus } from '../../test/support/corpus.ts';
 import type { CatalogNode } from '../catalog/graph.ts';
 import { openLocalRepository } from '../sources/local.ts';
 import { autoNav, buildEntityDocs, fallbackTitle, locateDocs, slugOf } from './entity-docs.ts';
 import { CodeHighlighter } from './highlight.ts';
 import { DocsCache } from './site-cache.ts';
 import { normaliseNav, parseMkdocs } from './mkdocs.ts';
-
-const CORPUS = join(CORPUS_DIR, 'techdocs');
 
 function nodeFor(name: string, annotations: Record<string, string> = {}, file = 'catalog-info.yaml'): CatalogNode {
   return {
@@ -20,10 +18,6 @@ function nodeFor(name: string, annotations: Record<string, string> = {}, file = 
   };
 }
 
-async function build(site: string, dir = '') {
-  const repo = await openLocalRepository(site, join(CORPUS, site));
-  return buildEntityDocs(nodeFor('site'), { repository: repo, dir }, { base: '/', highlighter: new CodeHighlighter(), repositories: [repo] });
-}
 
 describe('mkdocs.yml', () => {
   it('tolerates !ENV, !!python/name and keeps !include', () => {
@@ -76,7 +70,7 @@ describe('page URLs and titles', () => {
 
 describeWithCorpus('real TechDocs sites (shared/corpus/techdocs) build without errors', () => {
   it('backstage/backstage: nav of two, every page built, only missing images reported', async () => {
-    const docs = await build('backstage__backstage');
+    const docs = await buildCorpusDocs('backstage__backstage');
     expect(docs.pages).toHaveLength(7);
     expect(docs.site?.nav.map((n) => n.title)).toEqual(['Home', 'SubPage']);
     expect(docs.problems.filter((p) => p.severity === 'error')).toEqual([]);
@@ -85,7 +79,7 @@ describeWithCorpus('real TechDocs sites (shared/corpus/techdocs) build without e
   });
 
   it('RoadieHQ/sample-service: nested sections, odd front matter, Mermaid', async () => {
-    const docs = await build('RoadieHQ__sample-service');
+    const docs = await buildCorpusDocs('RoadieHQ__sample-service');
     expect(docs.pages).toHaveLength(8);
     expect(docs.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(docs.pages.some((p) => p.hasMermaid)).toBe(true);
@@ -94,7 +88,7 @@ describeWithCorpus('real TechDocs sites (shared/corpus/techdocs) build without e
   });
 
   it('mkdocs-monorepo-plugin: !include and wildcard sub-sites under their site_name', async () => {
-    const docs = await build('backstage__mkdocs-monorepo-plugin', 'sample-docs');
+    const docs = await buildCorpusDocs('backstage__mkdocs-monorepo-plugin', { dir: 'sample-docs' });
     expect(docs.pages).toHaveLength(18);
     expect(docs.problems).toEqual([]);
     const api = docs.site?.nav.find((n) => n.title === 'API');

@@ -12,12 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateOrganisation } from '../../bench/generate.ts';
-import { CORPUS_DIR, describeWithCorpus } from '../../test/support/corpus.ts';
+import { buildCorpusDocs, CORPUS_DIR, describeWithCorpus } from '../../test/support/corpus.ts';
 import { buildCatalog } from '../catalog/build-catalog.ts';
-import type { CatalogNode } from '../catalog/graph.ts';
-import { localSource, openLocalRepository } from '../sources/local.ts';
-import { buildEntityDocs } from './entity-docs.ts';
-import { CodeHighlighter } from './highlight.ts';
+import { localSource } from '../sources/local.ts';
 import { buildPortalDocs } from './portal-docs.ts';
 import type { DocsPage } from './schema.ts';
 
@@ -82,15 +79,8 @@ describeWithCorpus('docs HTML is unchanged on the shared corpus (differential)',
     const all: Digests = {};
     for (const site of (await readdir(join(CORPUS_DIR, 'techdocs'))).sort()) {
       // Each corpus site is one repository, docs at its root or (the monorepo plugin) in sample-docs/.
-      const root = join(CORPUS_DIR, 'techdocs', site);
-      const repo = await openLocalRepository(site, root);
-      const dir = existsSync(join(root, 'mkdocs.yml')) ? '' : 'sample-docs';
-      const node: CatalogNode = {
-        ref: `component:default/${site.toLowerCase().replace(/_+/g, '-')}`,
-        entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: site, namespace: 'default', annotations: {} }, relations: [] },
-        source: { repository: site, file: 'catalog-info.yaml', line: 1 },
-      };
-      const docs = await buildEntityDocs(node, { repository: repo, dir }, { base: '/', highlighter: new CodeHighlighter(), repositories: [repo] });
+      const dir = existsSync(join(CORPUS_DIR, 'techdocs', site, 'mkdocs.yml')) ? '' : 'sample-docs';
+      const docs = await buildCorpusDocs(site, { dir, name: site.toLowerCase().replace(/_+/g, '-') });
       Object.assign(all, digests(docs.pages));
     }
     expect(Object.keys(all).length).toBeGreaterThan(30);

@@ -7,6 +7,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe } from 'vitest';
+import { buildEntityDocs } from '../../loaders/docs/entity-docs.ts';
+import { CodeHighlighter } from '../../loaders/docs/highlight.ts';
+import type { EntityDocs } from '../../loaders/docs/schema.ts';
+import { openLocalRepository } from '../../loaders/sources/local.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -33,4 +37,19 @@ export function describeWithCorpus(name: string, body: () => void): void {
   process.stdout.write(`corpus tests skipped: "${name}" needs ${CORPUS_DIR}, which a plain clone does not have (CI runs them)\n`);
   // The body reads the corpus even to list its tests, so it is not called.
   describe.skip(name, () => {});
+}
+
+/**
+ * One TechDocs site of the corpus (`techdocs/SITE`, docs in `dir`), built as the docs of a
+ * component named `name` whose repository is the site's folder.
+ */
+export async function buildCorpusDocs(site: string, options: { dir?: string; name?: string } = {}): Promise<EntityDocs> {
+  const repo = await openLocalRepository(site, join(CORPUS_DIR, 'techdocs', site));
+  const name = options.name ?? 'site';
+  const node = {
+    ref: `component:default/${name}`,
+    entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name, namespace: 'default', annotations: {} }, relations: [] },
+    source: { repository: site, file: 'catalog-info.yaml', line: 1 },
+  };
+  return buildEntityDocs(node, { repository: repo, dir: options.dir ?? '' }, { base: '/', highlighter: new CodeHighlighter(), repositories: [repo] });
 }
