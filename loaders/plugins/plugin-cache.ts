@@ -4,14 +4,19 @@ import type { CachedResponse } from './http.ts';
 
 /**
  * What plugins fetched, kept in the build cache between builds: per plugin and entity, the
- * data with its key and when it was fetched, and the ETags of the responses it came from.
- * Written atomically; an unreadable file is an empty cache.
+ * data with its key and when it was fetched, the ETags of the responses it came from, and
+ * when a build would show something else (`refreshAt`: the earliest time any of it goes
+ * stale; a fetch that failed is tried again by the next build). An entity a plugin found
+ * nothing for is asked again too, and taken to give nothing again while the config, the
+ * secrets set and its commit are the same. Written atomically; an unreadable file is an
+ * empty cache.
  */
 const entrySchema = z.object({ key: z.string(), fetchedAt: z.string(), data: z.unknown() });
 const fileSchema = z.object({
   version: z.literal(1),
   plugins: z.record(z.string(), z.record(z.string(), entrySchema)),
   etags: z.record(z.string(), z.object({ etag: z.string(), body: z.unknown() })),
+  refreshAt: z.string().optional(),
 });
 export type CachedData = z.infer<typeof entrySchema>;
 
@@ -19,6 +24,7 @@ export class PluginCache {
   readonly etags = new Map<string, CachedResponse>();
   private readonly stored = new Map<string, Map<string, CachedData>>();
   private readonly next = new Map<string, Map<string, CachedData>>();
+  private refreshAtMs = Infinity;
 
   async load(file: string): Promise<void> {
     const cached = await readCacheFile(file, fileSchema);
@@ -39,10 +45,16 @@ export class PluginCache {
     this.next.set(plugin, entries);
   }
 
+  /** Notes that a build after `ms` (epoch milliseconds) fetches again what this one showed. */
+  refreshBy(ms: number): void {
+    this.refreshAtMs = Math.min(this.refreshAtMs, ms);
+  }
+
   /** Writes what was kept this build; entries of entities or plugins gone are dropped. */
   async save(file: string): Promise<void> {
     const plugins = Object.fromEntries([...this.next].map(([name, entries]) => [name, Object.fromEntries(entries)]));
-    await writeCacheFile(file, { version: 1, plugins, etags: Object.fromEntries(this.etags) });
+    const refreshAt = Number.isFinite(this.refreshAtMs) ? { refreshAt: new Date(this.refreshAtMs).toISOString() } : {};
+    await writeCacheFile(file, { version: 1, plugins, etags: Object.fromEntries(this.etags), ...refreshAt });
   }
 
 }

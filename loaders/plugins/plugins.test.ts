@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -98,6 +98,30 @@ describe('fetching plugins against their APIs (a loopback fake)', () => {
     const later = await build(new Date('2026-11-30T13:00:00Z'));
     expect(tools.requests.filter((r) => r.ifNoneMatch).length).toBeGreaterThan(0);
     expect(card(later, 'payments', 'pagerduty')?.asOf).toBe('2026-11-30T13:00:00.000Z');
+  });
+
+  it('records when a build would show other data: when the first data goes stale, or at once after a failed fetch', async () => {
+    const refreshAt = async () => JSON.parse(await readFile(join(dir, 'plugins.json'), 'utf8')).refreshAt;
+    // ghost's 404 is asked again by the next build.
+    await build();
+    expect(await refreshAt()).toBe('2026-11-30T10:00:00.000Z');
+    // Without it: PagerDuty's data is fresh for 15 minutes, SonarQube's for an hour.
+    const healthy = nodes.filter((n) => !n.ref.endsWith('/ghost'));
+    const run = async (now: Date) => {
+      const cache = new PluginCache();
+      await cache.load(join(dir, 'plugins.json'));
+      await runPlugins(healthy, configured(), { cache, env: { PAGERDUTY_TOKEN: TOKEN }, now, unitMs: 5, budgetMs: 200, timeoutMs: 300 });
+      await cache.save(join(dir, 'plugins.json'));
+    };
+    await rm(join(dir, 'plugins.json'));
+    await run(new Date('2026-11-30T10:00:00Z'));
+    expect(await refreshAt()).toBe('2026-11-30T10:15:00.000Z');
+    // Reused while fresh: the time stays the first fetch's.
+    await run(new Date('2026-11-30T10:10:00Z'));
+    expect(await refreshAt()).toBe('2026-11-30T10:15:00.000Z');
+    tools.fault('/pagerduty', { status: 503 });
+    await run(new Date('2026-11-30T10:20:00Z'));
+    expect(await refreshAt()).toBe('2026-11-30T10:20:00.000Z');
   });
 
   it('degrades to a deep link without credentials, and says so', async () => {

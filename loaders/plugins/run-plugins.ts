@@ -131,6 +131,7 @@ export async function runPlugins(nodes: readonly CatalogNode[], plugins: readonl
       if (cached && cached.key === keyOf(entity) && now.getTime() - Date.parse(cached.fetchedAt) < freshMs) {
         data.set(entity.node.ref, { value: cached.data, asOf: cached.fetchedAt });
         options.cache.keep(plugin.name, entity.node.ref, cached);
+        options.cache.refreshBy(Date.parse(cached.fetchedAt) + freshMs);
       } else if (plugin.load) toLoad.push(entity);
     }
 
@@ -146,6 +147,7 @@ export async function runPlugins(nodes: readonly CatalogNode[], plugins: readonl
       logger: options.logger ?? { info: () => {}, warn: () => {} },
     };
     const fail = (entity: PluginEntity, error: unknown) => {
+      options.cache.refreshBy(now.getTime());
       const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
       const status = z.object({ status: z.number() }).safeParse(error).data?.status;
       const reason = scrub(status !== undefined && !message.includes(String(status)) ? `answered ${status}: ${message}` : message, secrets);
@@ -164,6 +166,7 @@ export async function runPlugins(nodes: readonly CatalogNode[], plugins: readonl
       if (!parsed.success) return fail(entity, new Error(`its data did not match its schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`));
       const entry = { key: keyOf(entity), fetchedAt: now.toISOString(), data: parsed.data };
       options.cache.keep(plugin.name, entity.node.ref, entry);
+      options.cache.refreshBy(now.getTime() + freshMs);
       data.set(entity.node.ref, { value: parsed.data, asOf: entry.fetchedAt });
     };
 
