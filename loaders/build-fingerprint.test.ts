@@ -65,18 +65,29 @@ describe('the digest of a build\'s inputs', () => {
     expect(digestOf(forced)).toMatch(/^unavailable: --force/);
   });
 
-  it('is unavailable with a GitHub source, or when plugins showed fetched data', async () => {
-    await write('site/playbill.config.yaml', 'site:\n  title: Test\nsources:\n  - github:\n      org: acme\n');
-    expect(await fingerprint()).toMatch(/^unavailable: a GitHub source/);
-
-    await write('site/playbill.config.yaml', 'site:\n  title: Test\nsources:\n  - local:\n      path: ./repos\n');
+  it('stands while the plugins\' data is fresh, and is unavailable once a build would fetch again', async () => {
     const plugins = cacheLayout(join(dir, 'cache')).plugins.slice(dir.length + 1);
+    const cached = (refreshAt?: string) => JSON.stringify({ version: 1, plugins: { 'github-actions': { 'component:default/web': { key: 'k', fetchedAt: '2026-11-30T11:30:00Z', data: {} } } }, etags: {}, ...(refreshAt ? { refreshAt } : {}) });
+    const none = await fingerprint();
     await write(plugins, JSON.stringify({ version: 1, plugins: { 'github-actions': {} }, etags: {} }));
-    expect(await fingerprint()).toMatch(/^[0-9a-f]{64}$/);
-    await write(plugins, JSON.stringify({ version: 1, plugins: { 'github-actions': { 'component:default/web': { data: {} } } }, etags: {} }));
-    expect(await fingerprint()).toMatch(/^unavailable: plugins showed data fetched/);
+    expect(await fingerprint()).toBe(none);
+    // Fresh until 12:30; the digest does not hold the data (the last build's fetch may follow it).
+    await write(plugins, cached('2026-11-30T12:30:00.000Z'));
+    expect(await fingerprint()).toBe(none);
+    expect(await fingerprint(config(), { now: new Date('2026-11-30T12:30:00Z') })).toBe('unavailable: plugins fetch again what they showed (due 2026-11-30 12:30 UTC)');
+    // A fetch that failed is tried again by the next build.
+    await write(plugins, JSON.stringify({ version: 1, plugins: {}, etags: {}, refreshAt: '2026-11-30T11:59:00.000Z' }));
+    expect(await fingerprint()).toMatch(/^unavailable: plugins fetch again/);
+    await write(plugins, cached());
+    expect(await fingerprint()).toBe('unavailable: the plugins\' cache does not say until when its data is fresh');
     await write(plugins, '{ not json');
-    expect(await fingerprint()).toMatch(/^unavailable/);
+    expect(await fingerprint()).toBe('unavailable: the plugins\' cache cannot be read');
+  });
+
+  it('is unavailable with a GitHub source GitHub cannot be asked about', async () => {
+    await write('site/playbill.config.yaml', 'site:\n  title: Test\nsources:\n  - github:\n      org: acme\n      apiUrl: http://127.0.0.1:9/\n');
+    // Never crawled into this cache: nothing to compare with (the exchanges are tested in sources/github.test.ts).
+    expect(await fingerprint()).toBe('unavailable: the last crawl of github:acme did not get everything it listed');
   });
 });
 

@@ -4,11 +4,13 @@
  *
  * The output of a build is a function of Playbill's own code and dependencies, the config
  * (after environment overrides), the files of every local source (and the git history their
- * dates come from), the day (scorecards count docs older than 180 days as stale), the last
- * build's scorecard levels (team pages show the change since then), and whatever plugins
- * fetched over the network. The digest covers all but the last; when the last build's
- * plugins hold any fetched data, or a source is on GitHub (its repositories can change
- * without anything here changing), there is no digest and every build runs in full.
+ * dates come from), what a GitHub source lists (each repository's commit, and the teams and
+ * members: asked of GitHub, one query per 100 repositories), the day (scorecards count docs
+ * older than 180 days as stale), the last build's scorecard levels (team pages show the
+ * change since then), and whatever plugins fetched over the network. The digest covers all
+ * but the last; plugins' data is reused as it is only while all of it is fresh (the next
+ * build would fetch again after that). Whenever the last output may not show what a build
+ * would show now, there is no digest, and the build runs in full.
  */
 import { execFile } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
@@ -41,17 +43,17 @@ export interface FingerprintOptions {
   args: readonly string[];
   env: NodeJS.ProcessEnv;
   now?: Date;
+  /** Milliseconds a GitHub retry-after second stands for (tests shorten it). */
+  retryUnitMs?: number;
 }
 
 /** The digest of every input of a build, or why there cannot be one. */
 export async function buildFingerprint(loaded: LoadedConfig, options: FingerprintOptions): Promise<Fingerprint> {
   const layout = cacheLayout(options.cacheDir);
   if (options.args.includes('--force')) return { unavailable: '--force asks for a build from nothing' };
-  if (loaded.config.sources.some((source) => !('local' in source))) {
-    return { unavailable: 'a GitHub source can change without any file here changing' };
-  }
   const pluginData = await readFile(layout.plugins, 'utf8').catch(() => '');
-  if (holdsFetchedData(pluginData)) return { unavailable: 'plugins showed data fetched over the network, which may have changed' };
+  const due = pluginDataDue(pluginData, options.now ?? new Date());
+  if (due) return { unavailable: due };
 
   const hash = createHash('sha256');
   const part = (name: string, value: string) => hash.update(`${name}\0${value}\0`);
@@ -64,7 +66,14 @@ export async function buildFingerprint(loaded: LoadedConfig, options: Fingerprin
   part('day', (options.now ?? new Date()).toISOString().slice(0, 10));
   part('scorecard levels', await readFile(layout.scorecardLevels, 'utf8').catch(() => ''));
   for (const source of loaded.config.sources) {
-    if (!('local' in source)) continue;
+    if ('github' in source) {
+      // Loaded only for a GitHub source: Octokit takes a while to load.
+      const { githubRemoteState } = await import('./sources/github.ts');
+      const remote = await githubRemoteState({ config: source.github, cacheDir: options.cacheDir, env: options.env, ...(options.retryUnitMs !== undefined ? { retryUnitMs: options.retryUnitMs } : {}) });
+      if ('unavailable' in remote) return remote;
+      part('github', remote.state);
+      continue;
+    }
     const path = resolve(loaded.root, source.local.path);
     part('source', path);
     part('git', await gitState(path));
@@ -73,18 +82,29 @@ export async function buildFingerprint(loaded: LoadedConfig, options: Fingerprin
   return { digest: hash.digest('hex') };
 }
 
-/** True when the plugin cache file (`{ plugins: { name: { entityRef: data } } }`) holds any entity's data. */
-function holdsFetchedData(text: string): boolean {
-  if (!text) return false;
+/**
+ * Why the plugins' data the last build showed would not be shown as it is by a build now, if
+ * so: part of it is due for a refresh (the plugin cache's `refreshAt` has passed: data gone
+ * stale, or a fetch that failed, which the next build tries again), or the cache cannot say
+ * (unreadable, or written before it recorded `refreshAt`).
+ */
+function pluginDataDue(text: string, now: Date): string | undefined {
+  if (!text) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return true;
+    return 'the plugins\' cache cannot be read';
   }
-  const parsed = z.object({ plugins: z.record(z.string(), z.record(z.string(), z.unknown())) }).safeParse(json);
-  // A cache in another shape says nothing about what was fetched: assume the worst.
-  return !parsed.success || Object.values(parsed.data.plugins).some((entries) => Object.keys(entries).length > 0);
+  const parsed = z.object({ plugins: z.record(z.string(), z.record(z.string(), z.unknown())), refreshAt: z.string().optional() }).safeParse(json);
+  if (!parsed.success) return 'the plugins\' cache cannot be read';
+  const { plugins, refreshAt } = parsed.data;
+  if (refreshAt === undefined) {
+    return Object.values(plugins).some((entries) => Object.keys(entries).length > 0) ? 'the plugins\' cache does not say until when its data is fresh' : undefined;
+  }
+  const at = Date.parse(refreshAt);
+  if (!(at > now.getTime())) return `plugins fetch again what they showed (due ${refreshAt.slice(0, 16).replace('T', ' ')} UTC)`;
+  return undefined;
 }
 
 /** Every file under a folder (path and bytes) into the hash, in a fixed order; `.git` and `node_modules` skipped. */

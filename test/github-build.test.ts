@@ -7,16 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPortal } from './support/build-portal.ts';
-import { reposFromFolder, startFakeGithub, type FakeGithub } from './support/fake-github.ts';
+import { reposFromFolder, startFakeGithub, type FakeGithub, type FakeRepo } from './support/fake-github.ts';
 
 const TOKEN = 'ghs_PLAYBILLBUILDSECRET9876543210';
 let github: FakeGithub;
 let dir: string;
 let first: { dist: string; log: string };
 let coldRequests = 0;
+let repos: FakeRepo[];
 
 beforeAll(async () => {
-  const repos = (await reposFromFolder(join(import.meta.dirname, '../content'))).map((repo) =>
+  repos = (await reposFromFolder(join(import.meta.dirname, '../content'))).map((repo) =>
     repo.name === 'payments-api'
       ? { ...repo, activity: { release: { name: 'v4.2.0', tagName: 'v4.2.0', publishedAt: '2026-11-10T09:00:00Z' }, openPullRequests: 3, ci: 'FAILURE' as const, runs: [{ workflow: 'CI', conclusion: 'FAILURE' as const }], protectedBranch: true } }
       : repo,
@@ -72,4 +73,32 @@ describe('a portal built from GitHub', () => {
     }
     expect(first.log).not.toContain(TOKEN);
   });
+});
+
+describe('npm run build from GitHub, again', () => {
+  it('asks GitHub what changed (one query), puts the last output back without Astro, and builds in full after a push', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'playbill-gh-again-'));
+    try {
+      const config = join(home, 'playbill.config.yaml');
+      await writeFile(config, `site:\n  title: Acme on GitHub\nsources:\n  - github:\n      org: acme-sample\n      apiUrl: ${github.apiUrl}\n`);
+      const build = () => buildPortal(config, { GITHUB_TOKEN: TOKEN }, home, { script: true });
+      // The first build after a cold one differs (team pages compare with the last levels).
+      await build();
+      await build();
+      const before = github.apiRequests();
+      const again = await build();
+      expect(again.log).toMatch(/\[playbill:build\] nothing changed since the last build \(inputs [0-9a-f]{12}\): its output is back in/);
+      expect(again.log).not.toMatch(/\[build\]|generating static routes/);
+      expect(github.apiRequests() - before).toBe(1);
+
+      github.setRepos(repos.map((r) => (r.name === 'payments-api' ? { ...r, files: { ...r.files, 'docs/index.md': `${r.files['docs/index.md'] ?? ''}\n\nPushed after the last build.\n` } } : r)));
+      const pushed = await build();
+      expect(pushed.log).toContain('the last build\'s output cannot be reused: 1 repository of github:acme-sample changed since the last build (payments-api)');
+      expect(await readFile(join(pushed.dist, 'docs/default/component/payments-api/index.html'), 'utf8')).toContain('Pushed after the last build.');
+      expect(again.log + pushed.log).not.toContain(TOKEN);
+    } finally {
+      github.setRepos(repos);
+      await rm(home, { recursive: true, force: true });
+    }
+  }, 600_000);
 });

@@ -1,7 +1,8 @@
 import { cacheLayout } from '../cache-layout.ts';
 import type { Logger } from '../logger.ts';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { App, Octokit } from 'octokit';
@@ -92,6 +93,10 @@ const pageSchema = z.object({
 });
 const stateSchema = z.object({
   repos: z.record(z.string(), z.object({ sha: z.string(), committedDate: z.string().optional(), branch: z.string() })),
+  /** The digest of the teams and members imported (importOrg), when they were. */
+  org: z.string().optional(),
+  /** True when the crawl got everything it listed: nothing kept from an older build. */
+  complete: z.boolean().optional(),
 });
 type CrawlState = z.infer<typeof stateSchema>;
 
@@ -209,6 +214,94 @@ async function importOrganisation(client: Octokit, org: string): Promise<string>
     });
   }
   return docs.map((d) => stringify(d)).join('---\n');
+}
+
+/** A repository the crawl takes: its name and the commit it is at. */
+interface ListedRepository {
+  name: string;
+  sha: string;
+  branch: string;
+  committedDate?: string;
+}
+
+/**
+ * The organisation's repositories this source takes (by visibility, forks, archived, name and
+ * topics, with a descriptor at a catalog path) and their HEAD commit: one GraphQL query per
+ * 100 repositories. `onPage` hears how many are taken so far, of how many in all.
+ */
+async function listOrganisation(client: Octokit, config: GithubSourceConfig, onPage?: (count: number, total: number) => void): Promise<ListedRepository[]> {
+  const paths = [config.catalogPath].flat();
+  const listed: ListedRepository[] = [];
+  const nameFilter = config.repositories ? globToRegExp(config.repositories) : undefined;
+  let after: string | null = null;
+  do {
+    const raw: unknown = await client.graphql(repositoriesQuery(paths, config.branch), { org: config.org, after });
+    const page = pageSchema.parse(raw);
+    if (!page.organization) throw new Error(`organisation "${config.org}" not found or not visible to these credentials`);
+    const total = page.organization.repositories.totalCount;
+    for (const node of page.organization.repositories.nodes) {
+      // The query names each descriptor lookup d0, d1…, one per catalog path.
+      const repo = repositorySchema.safeParse({ ...node, descriptors: paths.map((_, i) => node[`d${i}`] ?? null) });
+      if (!repo.success) continue;
+      const r = repo.data;
+      const topics = r.repositoryTopics.nodes.map((n) => n.topic.name);
+      if (!config.visibility.some((v) => v.toUpperCase() === r.visibility)) continue;
+      if (r.isFork && !config.forks) continue;
+      if (r.isArchived && !config.archived) continue;
+      if (nameFilter && !nameFilter.test(r.name)) continue;
+      if (config.topics.include.length && !topics.some((t) => config.topics.include.includes(t))) continue;
+      if (topics.some((t) => config.topics.exclude.includes(t))) continue;
+      const ref = config.branch ? r.ref : r.defaultBranchRef;
+      const sha = ref?.target?.oid;
+      // No branch, or no descriptor at any catalog path: not in the catalog.
+      if (!ref || !sha || !(r.descriptors ?? []).some((d) => d?.oid)) continue;
+      listed.push({ name: r.name, sha, branch: ref.name, ...(ref.target?.committedDate ? { committedDate: ref.target.committedDate } : {}) });
+    }
+    after = page.organization.repositories.pageInfo.hasNextPage ? page.organization.repositories.pageInfo.endCursor : null;
+    onPage?.(Math.min(total, listed.length), total);
+  } while (after);
+  return listed;
+}
+
+/** Where a source's crawl state is kept: its repositories' commits, as last downloaded. */
+function crawlStateFile(options: GithubSourceOptions): string {
+  return join(cacheLayout(options.cacheDir).github(new URL(options.config.apiUrl).host, options.config.org), 'state.json');
+}
+
+/** The digest of the teams and members imported, as the crawl state records it. */
+function orgDigest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * What a GitHub source would crawl now, for the digest of a build's inputs (every
+ * repository taken and its commit, and the teams and members when imported), asked of GitHub
+ * without downloading anything: one query per 100 repositories. Unavailable when the last
+ * crawl did not end on exactly that (it kept something older, or GitHub has moved on since),
+ * as the last output then does not show what a build would show now. It never waits on a
+ * rate limit: the build that follows does, within its own limit.
+ */
+export async function githubRemoteState(options: GithubSourceOptions): Promise<{ state: string } | { unavailable: string }> {
+  const { config } = options;
+  const id = `github:${config.org}`;
+  const parsed = stateSchema.safeParse(await readFile(crawlStateFile(options), 'utf8').then(JSON.parse).catch(() => undefined));
+  if (!parsed.success || parsed.data.complete !== true) return { unavailable: `the last crawl of ${id} did not get everything it listed` };
+  const last = parsed.data;
+  try {
+    const client = await createClient({ ...options, config: { ...config, maxWaitSeconds: 0 } }, () => {});
+    const listed = await listOrganisation(client, config);
+    const org = config.importOrg ? orgDigest(await importOrganisation(client, config.org)) : undefined;
+    const names = new Set(listed.map((r) => r.name));
+    const changed = [
+      ...listed.filter((r) => { const was = last.repos[r.name]; return was?.sha !== r.sha || was.branch !== r.branch || was.committedDate !== r.committedDate; }).map((r) => r.name),
+      ...Object.keys(last.repos).filter((name) => !names.has(name)),
+    ];
+    if (changed.length > 0) return { unavailable: `${changed.length} ${changed.length === 1 ? 'repository' : 'repositories'} of ${id} changed since the last build (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''})` };
+    if (org !== last.org) return { unavailable: `the teams or members of ${id} changed since the last build` };
+    return { state: JSON.stringify({ listed, org }) };
+  } catch (error) {
+    return { unavailable: `could not ask GitHub what changed in ${id} (${explain(error)})` };
+  }
 }
 
 /** Thrown for requests not made because the build's wait budget is spent. */
@@ -363,9 +456,8 @@ export function githubSource(options: GithubSourceOptions): Source & { problems:
   const { config } = options;
   const paths = [config.catalogPath].flat();
   const origin = webOrigin(config.apiUrl);
-  const host = new URL(config.apiUrl).host;
-  const root = cacheLayout(options.cacheDir).github(host, config.org);
-  const stateFile = join(root, 'state.json');
+  const stateFile = crawlStateFile(options);
+  const root = dirname(stateFile);
   const problems: Problem[] = [];
   let requests = 0;
   let rateLeft: string | undefined;
@@ -397,7 +489,7 @@ export function githubSource(options: GithubSourceOptions): Source & { problems:
     requests: () => requests,
     async listRepositories() {
       const state = await readState();
-      const next: CrawlState = { repos: {} };
+      const next: CrawlState = { repos: {}, complete: true };
       const client = await createClient(options, (headers) => {
         requests++;
         const remaining = headers['x-ratelimit-remaining'];
@@ -406,41 +498,17 @@ export function githubSource(options: GithubSourceOptions): Source & { problems:
       const place = (repo: string) => ({ repository: `${config.org}/${repo}`, file: '' });
 
       // 1. List repositories, their HEAD commit and whether they have a descriptor.
-      const listed: { name: string; sha: string; branch: string; committedDate?: string }[] = [];
-      const nameFilter = config.repositories ? globToRegExp(config.repositories) : undefined;
-      let after: string | null = null;
-      let total = 0;
+      let listed: ListedRepository[];
       try {
-        do {
-          const raw: unknown = await client.graphql(repositoriesQuery(paths, config.branch), { org: config.org, after });
-          const page = pageSchema.parse(raw);
-          if (!page.organization) throw new Error(`organisation "${config.org}" not found or not visible to these credentials`);
-          total = page.organization.repositories.totalCount;
-          for (const node of page.organization.repositories.nodes) {
-            // The query names each descriptor lookup d0, d1…, one per catalog path.
-            const repo = repositorySchema.safeParse({ ...node, descriptors: paths.map((_, i) => node[`d${i}`] ?? null) });
-            if (!repo.success) continue;
-            const r = repo.data;
-            const topics = r.repositoryTopics.nodes.map((n) => n.topic.name);
-            if (!config.visibility.some((v) => v.toUpperCase() === r.visibility)) continue;
-            if (r.isFork && !config.forks) continue;
-            if (r.isArchived && !config.archived) continue;
-            if (nameFilter && !nameFilter.test(r.name)) continue;
-            if (config.topics.include.length && !topics.some((t) => config.topics.include.includes(t))) continue;
-            if (topics.some((t) => config.topics.exclude.includes(t))) continue;
-            const ref = config.branch ? r.ref : r.defaultBranchRef;
-            const sha = ref?.target?.oid;
-            // No branch, or no descriptor at any catalog path: not in the catalog.
-            if (!ref || !sha || !(r.descriptors ?? []).some((d) => d?.oid)) continue;
-            listed.push({ name: r.name, sha, branch: ref.name, ...(ref.target?.committedDate ? { committedDate: ref.target.committedDate } : {}) });
-          }
-          after = page.organization.repositories.pageInfo.hasNextPage ? page.organization.repositories.pageInfo.endCursor : null;
-          options.logger?.info(`${id}: listed ${Math.min(total, listed.length)} of ${total} repositories with descriptors so far; ${requests} requests; rate limit left: ${rateLeft ?? 'unknown'}`);
-        } while (after);
+        listed = await listOrganisation(client, config, (count, total) => {
+          options.logger?.info(`${id}: listed ${count} of ${total} repositories with descriptors so far; ${requests} requests; rate limit left: ${rateLeft ?? 'unknown'}`);
+        });
       } catch (error) {
         const cached = Object.keys(state.repos);
         if (cached.length === 0) throw new Error(`${id}: could not list repositories: ${explain(error)}`);
         problems.push(makeProblem('error', { repository: config.org, file: '' }, `could not list repositories (${explain(error)}); showing the ${cached.length} repositories from the last good build`));
+        // What this build shows is older than GitHub: the next build must not take it as current.
+        await writeFile(stateFile, JSON.stringify({ ...state, complete: false } satisfies CrawlState));
         const repos = [];
         for (const [name, entry] of Object.entries(state.repos)) repos.push(await open(name, entry.sha, entry.branch, entry.committedDate));
         return repos;
@@ -451,9 +519,11 @@ export function githubSource(options: GithubSourceOptions): Source & { problems:
       if (config.importOrg) {
         try {
           const text = await importOrganisation(client, config.org);
+          next.org = orgDigest(text);
           repositories.push(memoryRepository(`${config.org} (teams and members)`, { 'org.yaml': text }, ['org.yaml']));
         } catch (error) {
           problems.push(makeProblem('error', { repository: config.org, file: '' }, `could not import teams and members: ${explain(error)}`));
+          next.complete = false;
         }
       }
       let downloaded = 0;
@@ -466,10 +536,12 @@ export function githubSource(options: GithubSourceOptions): Source & { problems:
             downloaded++;
           } catch (error) {
             if (previous) {
+              next.complete = false;
               problems.push(makeProblem('warning', place(repo.name), `could not download commit ${repo.sha.slice(0, 7)} (${explain(error)}); showing commit ${previous.sha.slice(0, 7)} from the last good build`));
               next.repos[repo.name] = previous;
               repositories.push(await open(repo.name, previous.sha, previous.branch, previous.committedDate));
             } else {
+              next.complete = false;
               problems.push(makeProblem('error', place(repo.name), `could not download the repository (${explain(error)}); it is left out of this build`));
             }
             continue;
