@@ -71,8 +71,7 @@ const count = async (folder: string) => (await readdir(folder, { recursive: true
     process.stdout.write(`  Playbill ${scenario}: ${run.seconds.toFixed(1)} s\n`);
   };
   await measure('cold');
-  // The first rebuild after a cold one runs in full (it is the first with scorecard levels to
-  // compare with); from the next one on, nothing changed means the last output is put back.
+  // Nothing changed: the last output is put back, right after the cold build too.
   await measure('nothing changed (first after cold)');
   await measure('nothing changed');
   const page = join(org, 'service-0/docs/index.md');

@@ -7,7 +7,7 @@
  *   npm run bench -- --source local    # or github; both by default
  *
  * Scenarios per size and source: a cold build (empty caches), a rebuild with nothing changed
- * (twice: the first after a cold build differs), and a rebuild after one repository's docs
+ * (twice: right after the cold build, and again), and a rebuild after one repository's docs
  * changed, each as `npm run build` runs it. The
  * GitHub source is the fake GitHub server on 127.0.0.1, and its API requests are counted.
  * Prints a table and writes bench/out/results.json.
@@ -99,9 +99,8 @@ async function runSize(repos: number, pages: number, source: 'local' | 'github')
 
   try {
     await measure('cold');
-    // The first rebuild after a cold one runs in full even with nothing changed: it is the
-    // first to compare scorecards with a last build. From the next one on, a build with
-    // nothing changed puts the last output back (local sources; see README, Fast rebuilds).
+    // Nothing changed: the last output is put back (see README, Fast rebuilds), right after
+    // the cold build too (which compared scorecards with no last build, as this one with the same).
     await measure('no change (first after cold)');
     await measure('no change');
     const edited = `\n\nEdited for the benchmark at ${new Date().toISOString()}.\n`;

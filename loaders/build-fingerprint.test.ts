@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildFingerprint, forgetLastBuild, keepLastBuild, restoreLastBuild, type Fingerprint } from './build-fingerprint.ts';
+import { buildFingerprint, forgetLastBuild, keepLastBuild, keptDigest, restoreLastBuild, type Fingerprint } from './build-fingerprint.ts';
 import { cacheLayout } from './cache-layout.ts';
 import { loadConfig, type LoadedConfig } from './config.ts';
 
@@ -58,6 +58,28 @@ describe('the digest of a build\'s inputs', () => {
   it('does not depend on a token\'s value, nor on variables Playbill does not read', async () => {
     const one = await fingerprint(config(), { env: { GITHUB_TOKEN: 'one', GITHUB_RUN_ID: '1' } });
     expect(await fingerprint(config(), { env: { GITHUB_TOKEN: 'two', GITHUB_RUN_ID: '2' } })).toBe(one);
+  });
+
+  it('keeps a full build\'s output under the digest the next build takes: from nothing, with the levels it wrote', async () => {
+    const levels = cacheLayout(join(dir, 'cache')).scorecardLevels.slice(dir.length + 1);
+    const first = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: [], env: {}, now: new Date('2026-11-30T12:00:00Z') });
+    if (!first.keep || first.keep.levels !== undefined) throw new Error(`expected a key without levels, not ${JSON.stringify(first)}`);
+    // The build writes its levels; its output is kept under the digest that reads them.
+    await write(levels, '{"version":2,"results":{}}');
+    const kept = await keptDigest(join(dir, 'cache'), first.keep);
+    expect(await fingerprint()).toBe(kept);
+    // A build that compared with last levels keeps its output under those: once they change
+    // (team pages then show the change), the next build runs in full.
+    const second = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: [], env: {}, now: new Date('2026-11-30T12:00:00Z') });
+    if (!second.keep) throw new Error('expected a key');
+    await write(levels, '{"version":2,"results":{"x":{"level":"gold","failing":[]}}}');
+    expect(await keptDigest(join(dir, 'cache'), second.keep)).toBe(kept);
+    expect(await fingerprint()).not.toBe(kept);
+  });
+
+  it('keeps the output of a build that cannot reuse the last one: forced, or plugins due', async () => {
+    const forced = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: ['--force'], env: {}, now: new Date('2026-11-30T12:00:00Z') });
+    expect(forced).toMatchObject({ unavailable: '--force asks for a build from nothing', keep: { base: expect.stringMatching(/^[0-9a-f]{64}$/), crawlStates: [] } });
   });
 
   it('is unavailable with --force', async () => {

@@ -4,13 +4,14 @@
  *
  * The output of a build is a function of Playbill's own code and dependencies, the config
  * (after environment overrides), the files of every local source (and the git history their
- * dates come from), what a GitHub source lists (each repository's commit, and the teams and
- * members: asked of GitHub, one query per 100 repositories), the day (scorecards count docs
- * older than 180 days as stale), the last build's scorecard levels (team pages show the
- * change since then), and whatever plugins fetched over the network. The digest covers all
- * but the last; plugins' data is reused as it is only while all of it is fresh (the next
- * build would fetch again after that). Whenever the last output may not show what a build
- * would show now, there is no digest, and the build runs in full.
+ * dates come from), the commits of a GitHub source's repositories (and its teams and
+ * members), the day (scorecards count docs older than 180 days as stale), the last build's
+ * scorecard levels (team pages show the change since then), and whatever plugins fetched
+ * over the network. The digest covers all but the last; the GitHub part is the crawl state
+ * the last build wrote, after GitHub is asked whether it still lists exactly that (one query
+ * per 100 repositories), and plugins' data stands as it is only while all of it is fresh.
+ * Whenever the last output may not show what a build would show now, there is no digest and
+ * the build runs in full, keeping its output under the digest the next build will take.
  */
 import { execFile } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
@@ -33,7 +34,26 @@ const SHAPING_ENV = ['PLAYBILL_SITE_URL', 'PLAYBILL_SITE_BASE', 'PLAYBILL_ALLOW_
 /** Secrets decide what plugins and sources may fetch; only whether each is set is part of the digest. */
 const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PRIVATE_KEY|API_KEY|APP_ID)$/;
 
-export type Fingerprint = { digest: string } | { unavailable: string };
+/**
+ * What a full build's output is kept under, known before it runs: the digest of the inputs
+ * read before it (`base`) and the state it reads that it also writes, which `keptDigest`
+ * reads once it has run.
+ */
+export interface KeepKey {
+  /** Code, config, arguments, environment, day, and local sources' files. */
+  base: string;
+  /** The digest of the last scorecard levels the build compares with, if there are any. */
+  levels?: string;
+  /** The crawl state file of each GitHub source: the commits the build downloads. */
+  crawlStates: string[];
+}
+
+/**
+ * Whether the last build's output stands for a build now (`digest`, compared with the last
+ * build's), or why it cannot; and, whenever the inputs can be read, what this build's output
+ * will be kept under (`keep`).
+ */
+export type Fingerprint = { digest: string; keep: KeepKey } | { unavailable: string; keep?: KeepKey };
 
 export interface FingerprintOptions {
   /** Playbill's project folder. */
@@ -47,13 +67,12 @@ export interface FingerprintOptions {
   retryUnitMs?: number;
 }
 
-/** The digest of every input of a build, or why there cannot be one. */
+/** The digest of every input of a build, or why the last output cannot stand for it. */
 export async function buildFingerprint(loaded: LoadedConfig, options: FingerprintOptions): Promise<Fingerprint> {
   const layout = cacheLayout(options.cacheDir);
-  if (options.args.includes('--force')) return { unavailable: '--force asks for a build from nothing' };
-  const pluginData = await readFile(layout.plugins, 'utf8').catch(() => '');
-  const due = pluginDataDue(pluginData, options.now ?? new Date());
-  if (due) return { unavailable: due };
+  let why: string | undefined;
+  if (options.args.includes('--force')) why = '--force asks for a build from nothing';
+  why ??= pluginDataDue(await readFile(layout.plugins, 'utf8').catch(() => ''), options.now ?? new Date());
 
   const hash = createHash('sha256');
   const part = (name: string, value: string) => hash.update(`${name}\0${value}\0`);
@@ -64,14 +83,19 @@ export async function buildFingerprint(loaded: LoadedConfig, options: Fingerprin
   part('env', JSON.stringify(SHAPING_ENV.map((name) => options.env[name] ?? null)));
   part('secrets', Object.keys(options.env).filter((name) => SECRET_NAME.test(name) && options.env[name]).sort().join(','));
   part('day', (options.now ?? new Date()).toISOString().slice(0, 10));
-  part('scorecard levels', await readFile(layout.scorecardLevels, 'utf8').catch(() => ''));
+  const crawlStates: string[] = [];
   for (const source of loaded.config.sources) {
     if ('github' in source) {
       // Loaded only for a GitHub source: Octokit takes a while to load.
-      const { githubRemoteState } = await import('./sources/github.ts');
-      const remote = await githubRemoteState({ config: source.github, cacheDir: options.cacheDir, env: options.env, ...(options.retryUnitMs !== undefined ? { retryUnitMs: options.retryUnitMs } : {}) });
-      if ('unavailable' in remote) return remote;
-      part('github', remote.state);
+      const { crawlStateFile, githubCrawlCurrent } = await import('./sources/github.ts');
+      const github = { config: source.github, cacheDir: options.cacheDir, env: options.env, ...(options.retryUnitMs !== undefined ? { retryUnitMs: options.retryUnitMs } : {}) };
+      crawlStates.push(crawlStateFile(github));
+      part('github', JSON.stringify([source.github.apiUrl, source.github.org]));
+      // Asked only when the answer matters.
+      if (why === undefined) {
+        const crawl = await githubCrawlCurrent(github);
+        if (!crawl.current) why = crawl.why;
+      }
       continue;
     }
     const path = resolve(loaded.root, source.local.path);
@@ -79,7 +103,33 @@ export async function buildFingerprint(loaded: LoadedConfig, options: Fingerprin
     part('git', await gitState(path));
     await hashTree(hash, path, path);
   }
-  return { digest: hash.digest('hex') };
+  const levels = await digestIfPresent(layout.scorecardLevels);
+  const keep: KeepKey = { base: hash.digest('hex'), ...(levels !== undefined ? { levels } : {}), crawlStates };
+  if (why !== undefined) return { unavailable: why, keep };
+  return { digest: await digestOf(keep.base, levels, crawlStates), keep };
+}
+
+/**
+ * The digest a full build's output is kept under, once the build has run: its `base`, the
+ * crawl states it wrote (what it downloaded), and the scorecard levels it compared with. A
+ * build that had no last levels to compare with shows no change, exactly as the next build
+ * shows the same levels compared with the ones this build wrote: its output is kept under
+ * those, so the build after a build from nothing need not run in full.
+ */
+export async function keptDigest(cacheDir: string, keep: KeepKey): Promise<string> {
+  return digestOf(keep.base, keep.levels ?? (await digestIfPresent(cacheLayout(cacheDir).scorecardLevels)), keep.crawlStates);
+}
+
+async function digestOf(base: string, levels: string | undefined, crawlStates: readonly string[]): Promise<string> {
+  const hash = createHash('sha256').update(`${base}\0levels\0${levels ?? ''}\0`);
+  for (const file of crawlStates) hash.update(`crawl\0${(await digestIfPresent(file)) ?? ''}\0`);
+  return hash.digest('hex');
+}
+
+/** The digest of a file's bytes, if it exists. */
+async function digestIfPresent(file: string): Promise<string | undefined> {
+  const bytes = await readFile(file).catch(() => undefined);
+  return bytes && createHash('sha256').update(bytes).digest('hex');
 }
 
 /**

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { cacheLayout } from '../loaders/cache-layout.ts';
+import type { KeepKey } from '../loaders/build-fingerprint.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -43,6 +44,8 @@ interface Reuse {
   restored: boolean;
   digest?: string;
   unavailable?: string;
+  /** What a full build's output is kept under (loaders/build-fingerprint.ts). */
+  keep?: KeepKey;
 }
 
 /** Its one line of JSON (read without zod: this process stays small while Astro runs). */
@@ -53,7 +56,15 @@ function parseReuse(text: string): Reuse {
   }
   const digest = 'digest' in value && typeof value.digest === 'string' ? value.digest : undefined;
   const unavailable = 'unavailable' in value && typeof value.unavailable === 'string' ? value.unavailable : undefined;
-  return { restored: value.restored, ...(digest ? { digest } : {}), ...(unavailable ? { unavailable } : {}) };
+  const keep = 'keep' in value ? keepKey(value.keep) : undefined;
+  return { restored: value.restored, ...(digest ? { digest } : {}), ...(unavailable ? { unavailable } : {}), ...(keep ? { keep } : {}) };
+}
+
+function keepKey(value: unknown): KeepKey | undefined {
+  if (typeof value !== 'object' || value === null || !('base' in value) || typeof value.base !== 'string') return undefined;
+  if (!('crawlStates' in value) || !Array.isArray(value.crawlStates) || !value.crawlStates.every((f) => typeof f === 'string')) return undefined;
+  const levels = 'levels' in value && typeof value.levels === 'string' ? value.levels : undefined;
+  return { base: value.base, crawlStates: value.crawlStates, ...(levels ? { levels } : {}) };
 }
 
 const folders = buildFolders();
@@ -74,7 +85,7 @@ try {
     log.info(`nothing changed since the last build (inputs ${reuse.digest?.slice(0, 12)}): its output is back in ${relative(process.cwd(), folders.out) || '.'} in ${Date.now() - started} ms`);
   } else {
     if (reuse.unavailable) log.info(`every page is built, as the last build's output cannot be reused: ${reuse.unavailable}`);
-    await fullBuild(reuse.digest);
+    await fullBuild(reuse);
   }
 } catch (error) {
   process.stderr.write(`playbill build: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -83,7 +94,7 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-async function fullBuild(digest: string | undefined): Promise<void> {
+async function fullBuild({ keep: key }: Reuse): Promise<void> {
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...args], {
       cwd: process.cwd(),
@@ -102,18 +113,17 @@ async function fullBuild(digest: string | undefined): Promise<void> {
   // (about 40 MiB) the whole time Astro ran, adding to the build's peak.
   const { finishOptionsSchema, finishSite } = await import('../src/integrations/search-and-offline.ts');
   const options = finishOptionsSchema.parse(JSON.parse(await readFile(finishFile, 'utf8')));
-  const keep = digest !== undefined && resolve(options.out) === folders.out && resolve(options.cacheDir) === folders.cacheDir;
-  if (digest !== undefined && !keep) log.info(`output not kept for the next build: Astro wrote to ${options.out} (cache ${options.cacheDir}), not where this script looks`);
+  const keep = key !== undefined && resolve(options.out) === folders.out && resolve(options.cacheDir) === folders.cacheDir;
+  if (key !== undefined && !keep) log.info(`output not kept for the next build: Astro wrote to ${options.out} (cache ${options.cacheDir}), not where this script looks`);
   // Kept while Pagefind indexes (in its own process): every file but the index and the
   // service worker, which are written now, is final once Astro has exited.
-  const keeping = keep
-    ? import('../loaders/build-fingerprint.ts').then(({ keepLastBuild }) => keepLastBuild(options.cacheDir, options.out, (file) => file.startsWith('pagefind/') || file === 'sw.js'))
-    : undefined;
+  const fingerprints = keep ? import('../loaders/build-fingerprint.ts') : undefined;
+  const keeping = fingerprints?.then(({ keepLastBuild }) => keepLastBuild(options.cacheDir, options.out, (file) => file.startsWith('pagefind/') || file === 'sw.js'));
   const started = Date.now();
   const [, kept] = await Promise.all([finishSite(options, loggerFor), keeping]);
   log.info(`search index and service worker written in ${Date.now() - started} ms`);
-  if (!kept || digest === undefined) return;
+  if (!kept || !fingerprints || key === undefined) return;
   const finishing = Date.now();
-  await kept.finish(digest);
+  await kept.finish(await (await fingerprints).keptDigest(options.cacheDir, key));
   log.info(`output kept in the build cache for a build with the same inputs (${Date.now() - started} ms with the search index, ${Date.now() - finishing} ms after it)`);
 }

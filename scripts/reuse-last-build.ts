@@ -6,9 +6,10 @@
  *
  *   node scripts/reuse-last-build.ts OUT_DIR CACHE_DIR [astro build arguments…]
  *
- * Prints one JSON line: `{ "restored": true, "digest" }`, else `{ "restored": false, "digest" }`
- * or `{ "restored": false, "unavailable": "why" }`, and the kept output is forgotten: a full
- * build is about to replace it.
+ * Prints one JSON line: `{ "restored": true, "digest" }`, else `{ "restored": false }` with
+ * the digest that did not match or why there is none (`unavailable`), and what the full build
+ * keeps its output under (`keep`, whenever the inputs could be read); and the kept output is
+ * forgotten: a full build is about to replace it.
  */
 import { join } from 'node:path';
 import { buildFingerprint, forgetLastBuild, restoreLastBuild, type Fingerprint } from '../loaders/build-fingerprint.ts';

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPortal } from './support/build-portal.ts';
+import { buildPortal, outputFiles } from './support/build-portal.ts';
 import { reposFromFolder, startFakeGithub, type FakeGithub, type FakeRepo } from './support/fake-github.ts';
 
 const TOKEN = 'ghs_PLAYBILLBUILDSECRET9876543210';
@@ -82,19 +82,24 @@ describe('npm run build from GitHub, again', () => {
       const config = join(home, 'playbill.config.yaml');
       await writeFile(config, `site:\n  title: Acme on GitHub\nsources:\n  - github:\n      org: acme-sample\n      apiUrl: ${github.apiUrl}\n`);
       const build = () => buildPortal(config, { GITHUB_TOKEN: TOKEN }, home, { script: true });
-      // The first build after a cold one differs (team pages compare with the last levels).
-      await build();
-      await build();
+      const full = await outputFiles((await build()).dist);
       const before = github.apiRequests();
       const again = await build();
       expect(again.log).toMatch(/\[playbill:build\] nothing changed since the last build \(inputs [0-9a-f]{12}\): its output is back in/);
       expect(again.log).not.toMatch(/\[build\]|generating static routes/);
       expect(github.apiRequests() - before).toBe(1);
+      const restored = await outputFiles(again.dist);
+      expect([...restored.keys()]).toEqual([...full.keys()]);
+      expect([...full].filter(([path, bytes]) => !restored.get(path)?.equals(bytes)).map(([path]) => path)).toEqual([]);
 
       github.setRepos(repos.map((r) => (r.name === 'payments-api' ? { ...r, files: { ...r.files, 'docs/index.md': `${r.files['docs/index.md'] ?? ''}\n\nPushed after the last build.\n` } } : r)));
       const pushed = await build();
       expect(pushed.log).toContain('the last build\'s output cannot be reused: 1 repository of github:acme-sample changed since the last build (payments-api)');
       expect(await readFile(join(pushed.dist, 'docs/default/component/payments-api/index.html'), 'utf8')).toContain('Pushed after the last build.');
+      // And the build after that has nothing to do again.
+      const after = await build();
+      expect(after.log).toMatch(/nothing changed since the last build/);
+      expect(await readFile(join(after.dist, 'docs/default/component/payments-api/index.html'), 'utf8')).toContain('Pushed after the last build.');
       expect(again.log + pushed.log).not.toContain(TOKEN);
     } finally {
       github.setRepos(repos);

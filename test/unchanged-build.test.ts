@@ -13,6 +13,8 @@ let root: string;
 let first: { dist: string; log: string };
 let again: { dist: string; log: string };
 let edited: { dist: string; log: string };
+let afterEdit: { dist: string; log: string };
+let editedPage: string;
 let firstFiles: Map<string, Buffer>;
 let againFiles: Map<string, Buffer>;
 
@@ -21,9 +23,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'playbill-unchanged-'));
   const config = await copyFixturePortal(root);
   const build = () => buildPortal(config, {}, join(root, 'build'), { script: true });
-  // The first build from nothing has no scorecard levels of a last build to compare with;
-  // the second has, so its team pages may differ: it runs in full too.
-  await build();
+  // From nothing: no scorecard levels of a last build to compare with, which shows as no change.
   first = await build();
   firstFiles = await outputFiles(first.dist);
   // As in CI: the cache folder kept, the output folder new.
@@ -32,9 +32,11 @@ beforeAll(async () => {
   // Read now: every build here writes to the same output folder.
   againFiles = await outputFiles(again.dist);
   const setup = join(root, 'site/repos/web/docs/setup.md');
-  await writeFile(setup, `${await readFile(setup, 'utf8')}\n\nA sentence added after the second build.\n`);
+  await writeFile(setup, `${await readFile(setup, 'utf8')}\n\nA sentence added after the restored build.\n`);
   await rm(again.dist, { recursive: true, force: true });
   edited = await build();
+  editedPage = await readFile(join(edited.dist, 'docs/default/component/web/setup/index.html'), 'utf8');
+  afterEdit = await build();
 }, 300_000);
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -58,7 +60,12 @@ describe('a build with nothing changed', () => {
   it('runs in full once an input changed, and shows the change', async () => {
     expect(edited.log).not.toMatch(/nothing changed since the last build/);
     expect(edited.log).toMatch(/generating static routes/);
-    const page = await readFile(join(edited.dist, 'docs/default/component/web/setup/index.html'), 'utf8');
-    expect(page).toContain('A sentence added after the second build.');
+    const page = editedPage;
+    expect(page).toContain('A sentence added after the restored build.');
+  });
+
+  it('has nothing to do again in the build after that', async () => {
+    expect(afterEdit.log).toMatch(/nothing changed since the last build/);
+    expect(await readFile(join(afterEdit.dist, 'docs/default/component/web/setup/index.html'), 'utf8')).toContain('A sentence added after the restored build.');
   });
 });

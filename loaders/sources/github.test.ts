@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitOf, startFakeGithub, type FakeGithub, type FakeRepo } from '../../test/support/fake-github.ts';
 import { buildCatalog } from '../catalog/build-catalog.ts';
 import { githubSourceSchema, webOrigin } from './github.ts';
-import { githubRemoteState, githubSource } from './github.ts';
+import { githubCrawlCurrent, githubSource } from './github.ts';
 
 const TOKEN = 'ghp_PLAYBILLTESTSECRET0123456789';
 
@@ -262,50 +262,43 @@ describe('token hygiene', () => {
   });
 });
 
-describe('what GitHub lists now, against the last crawl (a rebuild with nothing changed)', () => {
-  const remote = (config: Record<string, unknown> = {}) =>
-    githubRemoteState({ config: githubSourceSchema.parse({ org: 'acme', apiUrl: github.apiUrl, ...config }), cacheDir, env: { GITHUB_TOKEN: TOKEN }, retryUnitMs: 5 });
+describe('whether the last crawl is what GitHub lists now (a rebuild with nothing changed)', () => {
+  const current = (config: Record<string, unknown> = {}) =>
+    githubCrawlCurrent({ config: githubSourceSchema.parse({ org: 'acme', apiUrl: github.apiUrl, ...config }), cacheDir, env: { GITHUB_TOKEN: TOKEN }, retryUnitMs: 5 });
   const teams = [{ slug: 'web', name: 'Web', members: ['ada'] }];
   const members = [{ login: 'ada', name: 'Ada' }];
+  const notCurrent = (why: string) => ({ current: false, why });
 
-  it('is the same while nothing changed, at one query per 100 repositories and no download', async () => {
+  it('is, while nothing changed, at one query per 100 repositories (and one for the teams) and no download', async () => {
     github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: [repo('alpha'), repo('beta')], teams, members });
-    expect(await remote({ importOrg: true })).toEqual({ unavailable: 'the last crawl of github:acme did not get everything it listed' });
+    expect(await current({ importOrg: true })).toEqual(notCurrent('the last crawl of github:acme did not get everything it listed'));
     await crawl({ importOrg: true });
     const before = github.apiRequests();
-    const first = await remote({ importOrg: true });
-    // The listing, and the teams and members.
+    expect(await current({ importOrg: true })).toEqual({ current: true });
     expect(github.apiRequests() - before).toBe(2);
-    expect(first).toEqual({ state: expect.stringContaining(commitOf(repo('alpha'))) });
-    expect(await remote({ importOrg: true })).toEqual(first);
     expect(github.requests.filter((r) => r.path.includes('tarball'))).toHaveLength(2);
   });
 
-  it('says what changed since the last crawl: a push, a new or a removed repository, a team', async () => {
+  it('says what changed since: a push, a new or a removed repository, the teams', async () => {
     github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: [repo('alpha'), repo('beta')], teams, members });
     await crawl({ importOrg: true });
     const pushed = repo('alpha', { files: { ...repo('alpha').files, 'README.md': '# alpha, edited\n' } });
     github.setRepos([pushed, repo('beta')]);
-    expect(await remote({ importOrg: true })).toEqual({ unavailable: '1 repository of github:acme changed since the last build (alpha)' });
+    expect(await current({ importOrg: true })).toEqual(notCurrent('1 repository of github:acme changed since the last build (alpha)'));
     github.setRepos([repo('alpha'), repo('beta'), repo('gamma')]);
-    expect(await remote({ importOrg: true })).toEqual({ unavailable: '1 repository of github:acme changed since the last build (gamma)' });
+    expect(await current({ importOrg: true })).toEqual(notCurrent('1 repository of github:acme changed since the last build (gamma)'));
     github.setRepos([repo('alpha')]);
-    expect(await remote({ importOrg: true })).toEqual({ unavailable: '1 repository of github:acme changed since the last build (beta)' });
+    expect(await current({ importOrg: true })).toEqual(notCurrent('1 repository of github:acme changed since the last build (beta)'));
     github.setRepos([repo('alpha'), repo('beta')]);
-    const same = await remote({ importOrg: true });
-    expect(same).toHaveProperty('state');
-    // The same repositories, but the teams are imported now: the output would differ.
-    expect(await remote({ importOrg: false })).toEqual({ unavailable: 'the teams or members of github:acme changed since the last build' });
-
-    // Crawled again after the push: its state differs from before.
+    expect(await current({ importOrg: true })).toEqual({ current: true });
+    // The same repositories, but the teams not imported now: the output would differ.
+    expect(await current({ importOrg: false })).toEqual(notCurrent('the teams or members of github:acme changed since the last build'));
     github.setRepos([pushed, repo('beta')]);
     await crawl({ importOrg: true });
-    const after = await remote({ importOrg: true });
-    expect(after).toHaveProperty('state');
-    expect(after).not.toEqual(same);
+    expect(await current({ importOrg: true })).toEqual({ current: true });
   });
 
-  it('cannot stand for the last output after a crawl that kept something older, or when GitHub does not answer', async () => {
+  it('is not after a crawl that kept something older, and cannot tell when GitHub does not answer', async () => {
     github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: [repo('alpha'), repo('beta')] });
     await crawl();
     github.setRepos([repo('alpha', { files: { ...repo('alpha').files, 'README.md': '# new\n' } }), repo('beta')]);
@@ -313,21 +306,21 @@ describe('what GitHub lists now, against the last crawl (a rebuild with nothing 
     const { catalog } = await crawl();
     expect(real(catalog.problems).map((p) => p.message)).toEqual([expect.stringContaining('could not download commit')]);
     github.setFaults({});
-    // GitHub lists the new commit, and the crawl state still says alpha's old one: not the same…
-    expect(await remote()).toEqual({ unavailable: 'the last crawl of github:acme did not get everything it listed' });
+    // GitHub lists the new commit; the crawl showed alpha's old one.
+    expect(await current()).toEqual(notCurrent('the last crawl of github:acme did not get everything it listed'));
     await crawl();
-    expect(await remote()).toHaveProperty('state');
+    expect(await current()).toEqual({ current: true });
 
-    // …nor after a crawl that could not list at all (it showed the last good build).
+    // Nor after a crawl that could not list at all (it showed the last good build).
     github.setFaults({ graphqlFault: () => ({ status: 503, message: 'Service Unavailable' }) });
     await crawl();
-    expect(await remote()).toEqual({ unavailable: 'the last crawl of github:acme did not get everything it listed' });
+    expect(await current()).toEqual(notCurrent('the last crawl of github:acme did not get everything it listed'));
     github.setFaults({});
     await crawl();
     // GitHub down: no waiting (the build that follows waits, within its limit), and no token in the message.
     github.setFaults({ graphqlFault: () => ({ status: 503, message: 'Service Unavailable' }) });
-    const down = await remote();
-    expect(down).toEqual({ unavailable: expect.stringMatching(/^could not ask GitHub what changed in github:acme \(GitHub answered 503/) });
+    const down = await current();
+    expect(down).toEqual({ current: false, why: expect.stringMatching(/^could not ask GitHub what changed in github:acme \(GitHub answered 503/) });
     expect(JSON.stringify(down)).not.toContain(TOKEN);
   });
 });

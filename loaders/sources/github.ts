@@ -264,7 +264,7 @@ async function listOrganisation(client: Octokit, config: GithubSourceConfig, onP
 }
 
 /** Where a source's crawl state is kept: its repositories' commits, as last downloaded. */
-function crawlStateFile(options: GithubSourceOptions): string {
+export function crawlStateFile(options: GithubSourceOptions): string {
   return join(cacheLayout(options.cacheDir).github(new URL(options.config.apiUrl).host, options.config.org), 'state.json');
 }
 
@@ -274,18 +274,17 @@ function orgDigest(text: string): string {
 }
 
 /**
- * What a GitHub source would crawl now, for the digest of a build's inputs (every
- * repository taken and its commit, and the teams and members when imported), asked of GitHub
- * without downloading anything: one query per 100 repositories. Unavailable when the last
- * crawl did not end on exactly that (it kept something older, or GitHub has moved on since),
- * as the last output then does not show what a build would show now. It never waits on a
- * rate limit: the build that follows does, within its own limit.
+ * Whether the last crawl of a GitHub source is what it would crawl now (every repository
+ * taken at the same commit, and the same teams and members when imported), asked of GitHub
+ * without downloading anything: one query per 100 repositories. If not (GitHub moved on, or
+ * the last crawl kept something older), why. It never waits on a rate limit: the build that
+ * follows does, within its own limit.
  */
-export async function githubRemoteState(options: GithubSourceOptions): Promise<{ state: string } | { unavailable: string }> {
+export async function githubCrawlCurrent(options: GithubSourceOptions): Promise<{ current: true } | { current: false; why: string }> {
   const { config } = options;
   const id = `github:${config.org}`;
   const parsed = stateSchema.safeParse(await readFile(crawlStateFile(options), 'utf8').then(JSON.parse).catch(() => undefined));
-  if (!parsed.success || parsed.data.complete !== true) return { unavailable: `the last crawl of ${id} did not get everything it listed` };
+  if (!parsed.success || parsed.data.complete !== true) return { current: false, why: `the last crawl of ${id} did not get everything it listed` };
   const last = parsed.data;
   try {
     const client = await createClient({ ...options, config: { ...config, maxWaitSeconds: 0 } }, () => {});
@@ -296,11 +295,11 @@ export async function githubRemoteState(options: GithubSourceOptions): Promise<{
       ...listed.filter((r) => { const was = last.repos[r.name]; return was?.sha !== r.sha || was.branch !== r.branch || was.committedDate !== r.committedDate; }).map((r) => r.name),
       ...Object.keys(last.repos).filter((name) => !names.has(name)),
     ];
-    if (changed.length > 0) return { unavailable: `${changed.length} ${changed.length === 1 ? 'repository' : 'repositories'} of ${id} changed since the last build (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''})` };
-    if (org !== last.org) return { unavailable: `the teams or members of ${id} changed since the last build` };
-    return { state: JSON.stringify({ listed, org }) };
+    if (changed.length > 0) return { current: false, why: `${changed.length} ${changed.length === 1 ? 'repository' : 'repositories'} of ${id} changed since the last build (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''})` };
+    if (org !== last.org) return { current: false, why: `the teams or members of ${id} changed since the last build` };
+    return { current: true };
   } catch (error) {
-    return { unavailable: `could not ask GitHub what changed in ${id} (${explain(error)})` };
+    return { current: false, why: `could not ask GitHub what changed in ${id} (${explain(error)})` };
   }
 }
 
