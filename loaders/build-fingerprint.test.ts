@@ -106,9 +106,13 @@ describe('the digest of a build\'s inputs', () => {
     expect(await fingerprint()).toBe('unavailable: the plugins\' cache cannot be read');
   });
 
-  it('is unavailable with a GitHub source GitHub cannot be asked about', async () => {
+  it('asks GitHub about a GitHub source only when everything else is as the last build\'s', async () => {
     await write('site/playbill.config.yaml', 'site:\n  title: Test\nsources:\n  - github:\n      org: acme\n      apiUrl: http://127.0.0.1:9/\n');
-    // Never crawled into this cache: nothing to compare with (the exchanges are tested in sources/github.test.ts).
+    // No output kept: a full build follows whatever GitHub says, so it is not asked.
+    const digest = await fingerprint();
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    // The same digest kept: now GitHub decides (the exchanges are tested in sources/github.test.ts).
+    await write(cacheLayout(join(dir, 'cache')).lastInputs.slice(dir.length + 1), digest);
     expect(await fingerprint()).toBe('unavailable: the last crawl of github:acme did not get everything it listed');
   });
 });

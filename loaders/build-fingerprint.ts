@@ -24,6 +24,7 @@ import { mapInBatches } from './batches.ts';
 import { cacheLayout } from './cache-layout.ts';
 import { linkFiles, listFiles } from './file-trees.ts';
 import type { LoadedConfig } from './config.ts';
+import type { GithubSourceOptions } from './sources/github.ts';
 
 /** Playbill's own files whose change changes the output (tests included: cheap, and safe). */
 const CODE = ['src', 'loaders', 'public', 'scripts', 'bin', 'astro.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json'];
@@ -84,18 +85,14 @@ export async function buildFingerprint(loaded: LoadedConfig, options: Fingerprin
   part('secrets', Object.keys(options.env).filter((name) => SECRET_NAME.test(name) && options.env[name]).sort().join(','));
   part('day', (options.now ?? new Date()).toISOString().slice(0, 10));
   const crawlStates: string[] = [];
+  const githubSources: GithubSourceOptions[] = [];
   for (const source of loaded.config.sources) {
     if ('github' in source) {
-      // Loaded only for a GitHub source: Octokit takes a while to load.
-      const { crawlStateFile, githubCrawlCurrent } = await import('./sources/github.ts');
       const github = { config: source.github, cacheDir: options.cacheDir, env: options.env, ...(options.retryUnitMs !== undefined ? { retryUnitMs: options.retryUnitMs } : {}) };
-      crawlStates.push(crawlStateFile(github));
+      // Loaded only for a GitHub source: Octokit takes a while to load.
+      crawlStates.push((await import('./sources/github.ts')).crawlStateFile(github));
+      githubSources.push(github);
       part('github', JSON.stringify([source.github.apiUrl, source.github.org]));
-      // Asked only when the answer matters.
-      if (why === undefined) {
-        const crawl = await githubCrawlCurrent(github);
-        if (!crawl.current) why = crawl.why;
-      }
       continue;
     }
     const path = resolve(loaded.root, source.local.path);
@@ -106,7 +103,16 @@ export async function buildFingerprint(loaded: LoadedConfig, options: Fingerprin
   const levels = await digestIfPresent(layout.scorecardLevels);
   const keep: KeepKey = { base: hash.digest('hex'), ...(levels !== undefined ? { levels } : {}), crawlStates };
   if (why !== undefined) return { unavailable: why, keep };
-  return { digest: await digestOf(keep.base, levels, crawlStates), keep };
+  const digest = await digestOf(keep.base, levels, crawlStates);
+  // GitHub is asked only when its answer decides: everything else is as the last build's.
+  if (githubSources.length > 0 && (await readFile(layout.lastInputs, 'utf8').catch(() => '')) === digest) {
+    const { githubCrawlCurrent } = await import('./sources/github.ts');
+    for (const github of githubSources) {
+      const crawl = await githubCrawlCurrent(github);
+      if (!crawl.current) return { unavailable: crawl.why, keep };
+    }
+  }
+  return { digest, keep };
 }
 
 /**
