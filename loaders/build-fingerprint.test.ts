@@ -66,20 +66,33 @@ describe('the digest of a build\'s inputs', () => {
     if (!first.keep || first.keep.levels !== undefined) throw new Error(`expected a key without levels, not ${JSON.stringify(first)}`);
     // The build writes its levels; its output is kept under the digest that reads them.
     await write(levels, '{"version":2,"results":{}}');
-    const kept = await keptDigest(join(dir, 'cache'), first.keep);
+    const kept = (await keptDigest(join(dir, 'cache'), first.keep)).digest;
     expect(await fingerprint()).toBe(kept);
     // A build that compared with last levels keeps its output under those: once they change
     // (team pages then show the change), the next build runs in full.
     const second = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: [], env: {}, now: new Date('2026-11-30T12:00:00Z') });
     if (!second.keep) throw new Error('expected a key');
     await write(levels, '{"version":2,"results":{"x":{"level":"gold","failing":[]}}}');
-    expect(await keptDigest(join(dir, 'cache'), second.keep)).toBe(kept);
+    expect((await keptDigest(join(dir, 'cache'), second.keep)).digest).toBe(kept);
     expect(await fingerprint()).not.toBe(kept);
+  });
+
+  it('names the inputs that changed since the last kept build', async () => {
+    const first = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: [], env: {}, now: new Date('2026-11-30T12:00:00Z') });
+    if (!first.keep) throw new Error('expected a key');
+    await write('dist/index.html', '<h1>Portal</h1>');
+    const { digest, parts } = await keptDigest(join(dir, 'cache'), first.keep);
+    await (await keepLastBuild(join(dir, 'cache'), join(dir, 'dist'), () => false)).finish(digest, parts);
+    expect(await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: [], env: {}, now: new Date('2026-11-30T12:00:00Z') })).toMatchObject({ digest });
+    await write('site/repos/web/docs/index.md', '# Web, edited\n');
+    await write('project/src/pages/index.astro', '<h1>Portal, edited</h1>');
+    const edited = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: [], env: {}, now: new Date('2026-12-01T00:00:00Z') });
+    expect(edited).toMatchObject({ changed: ['Playbill\'s code and dependencies', 'the day (UTC)', 'the files of ./repos'] });
   });
 
   it('keeps the output of a build that cannot reuse the last one: forced, or plugins due', async () => {
     const forced = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: ['--force'], env: {}, now: new Date('2026-11-30T12:00:00Z') });
-    expect(forced).toMatchObject({ unavailable: '--force asks for a build from nothing', keep: { base: expect.stringMatching(/^[0-9a-f]{64}$/), crawlStates: [] } });
+    expect(forced).toMatchObject({ unavailable: '--force asks for a build from nothing', keep: { parts: expect.arrayContaining([['the build arguments', expect.stringMatching(/^[0-9a-f]{64}$/)]]), crawlStates: [] } });
   });
 
   it('is unavailable with --force', async () => {

@@ -35,26 +35,29 @@ const SHAPING_ENV = ['PLAYBILL_SITE_URL', 'PLAYBILL_SITE_BASE', 'PLAYBILL_ALLOW_
 /** Secrets decide what plugins and sources may fetch; only whether each is set is part of the digest. */
 const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PRIVATE_KEY|API_KEY|APP_ID)$/;
 
+/** One input of a build: what a person calls it, and the digest of its content. */
+export type InputPart = [name: string, digest: string];
+
 /**
- * What a full build's output is kept under, known before it runs: the digest of the inputs
- * read before it (`base`) and the state it reads that it also writes, which `keptDigest`
+ * What a full build's output is kept under, known before it runs: the digests of the inputs
+ * read before it (`parts`), and the state it reads that it also writes, which `keptDigest`
  * reads once it has run.
  */
 export interface KeepKey {
-  /** Code, config, arguments, environment, day, and local sources' files. */
-  base: string;
+  /** Node.js, Playbill's code, config, arguments, environment, day, each source. */
+  parts: InputPart[];
   /** The digest of the last scorecard levels the build compares with, if there are any. */
   levels?: string;
-  /** The crawl state file of each GitHub source: the commits the build downloads. */
-  crawlStates: string[];
+  /** Each GitHub source's crawl state file (the commits the build downloads), by source. */
+  crawlStates: InputPart[];
 }
 
 /**
  * Whether the last build's output stands for a build now (`digest`, compared with the last
- * build's), or why it cannot; and, whenever the inputs can be read, what this build's output
- * will be kept under (`keep`).
+ * build's; `changed` names the inputs that differ from it), or why it cannot; and, whenever
+ * the inputs can be read, what this build's output will be kept under (`keep`).
  */
-export type Fingerprint = { digest: string; keep: KeepKey } | { unavailable: string; keep?: KeepKey };
+export type Fingerprint = { digest: string; changed?: string[]; keep: KeepKey } | { unavailable: string; keep?: KeepKey };
 
 export interface FingerprintOptions {
   /** Playbill's project folder. */
@@ -75,37 +78,50 @@ export async function buildFingerprint(loaded: LoadedConfig, options: Fingerprin
   if (options.args.includes('--force')) why = '--force asks for a build from nothing';
   why ??= pluginDataDue(await readFile(layout.plugins, 'utf8').catch(() => ''), options.now ?? new Date());
 
-  const hash = createHash('sha256');
-  const part = (name: string, value: string) => hash.update(`${name}\0${value}\0`);
-  part('node', process.version);
-  for (const entry of CODE) await hashTree(hash, options.root, join(options.root, entry));
-  part('config', JSON.stringify([loaded.file, loaded.config, loaded.scorecards]));
-  part('args', JSON.stringify(options.args));
-  part('env', JSON.stringify(SHAPING_ENV.map((name) => options.env[name] ?? null)));
-  part('secrets', Object.keys(options.env).filter((name) => SECRET_NAME.test(name) && options.env[name]).sort().join(','));
-  part('day', (options.now ?? new Date()).toISOString().slice(0, 10));
-  const crawlStates: string[] = [];
+  const parts: InputPart[] = [];
+  const part = (name: string, ...values: string[]) => {
+    const hash = createHash('sha256');
+    for (const value of values) hash.update(`${value}\0`);
+    parts.push([name, hash.digest('hex')]);
+  };
+  part('Node.js', process.version);
+  const code = createHash('sha256');
+  for (const entry of CODE) await hashTree(code, options.root, join(options.root, entry));
+  parts.push(['Playbill\'s code and dependencies', code.digest('hex')]);
+  part('the config', JSON.stringify([loaded.file, loaded.config, loaded.scorecards]));
+  part('the build arguments', JSON.stringify(options.args));
+  part(SHAPING_ENV.join(', '), JSON.stringify(SHAPING_ENV.map((name) => options.env[name] ?? null)));
+  part('which secrets are set', Object.keys(options.env).filter((name) => SECRET_NAME.test(name) && options.env[name]).sort().join(','));
+  part('the day (UTC)', (options.now ?? new Date()).toISOString().slice(0, 10));
+  const crawlStates: InputPart[] = [];
   const githubSources: GithubSourceOptions[] = [];
   for (const source of loaded.config.sources) {
     if ('github' in source) {
       const github = { config: source.github, cacheDir: options.cacheDir, env: options.env, ...(options.retryUnitMs !== undefined ? { retryUnitMs: options.retryUnitMs } : {}) };
       // Loaded only for a GitHub source: Octokit takes a while to load.
-      crawlStates.push((await import('./sources/github.ts')).crawlStateFile(github));
+      crawlStates.push([`the commits crawled from github:${source.github.org}`, (await import('./sources/github.ts')).crawlStateFile(github)]);
       githubSources.push(github);
-      part('github', JSON.stringify([source.github.apiUrl, source.github.org]));
+      part(`github:${source.github.org}`, source.github.apiUrl, source.github.org);
       continue;
     }
     const path = resolve(loaded.root, source.local.path);
-    part('source', path);
-    part('git', await gitState(path));
-    await hashTree(hash, path, path);
+    const files = createHash('sha256').update(`${path}\0${await gitState(path)}\0`);
+    await hashTree(files, path, path);
+    parts.push([`the files of ${source.local.path}`, files.digest('hex')]);
   }
   const levels = await digestIfPresent(layout.scorecardLevels);
-  const keep: KeepKey = { base: hash.digest('hex'), ...(levels !== undefined ? { levels } : {}), crawlStates };
+  const keep: KeepKey = { parts, ...(levels !== undefined ? { levels } : {}), crawlStates };
   if (why !== undefined) return { unavailable: why, keep };
-  const digest = await digestOf(keep.base, levels, crawlStates);
+  const now = await inputParts(keep, levels);
+  const digest = digestOfParts(now);
+  if ((await readFile(layout.lastInputs, 'utf8').catch(() => '')) !== digest) {
+    const last = z.array(z.tuple([z.string(), z.string()])).safeParse(JSON.parse(await readFile(layout.lastInputParts, 'utf8').catch(() => 'null'))).data;
+    if (!last) return { digest, keep };
+    const before = new Map(last);
+    return { digest, changed: now.filter(([name, value]) => before.get(name) !== value).map(([name]) => name), keep };
+  }
   // GitHub is asked only when its answer decides: everything else is as the last build's.
-  if (githubSources.length > 0 && (await readFile(layout.lastInputs, 'utf8').catch(() => '')) === digest) {
+  if (githubSources.length > 0) {
     const { githubCrawlCurrent } = await import('./sources/github.ts');
     for (const github of githubSources) {
       const crawl = await githubCrawlCurrent(github);
@@ -116,20 +132,26 @@ export async function buildFingerprint(loaded: LoadedConfig, options: Fingerprin
 }
 
 /**
- * The digest a full build's output is kept under, once the build has run: its `base`, the
- * crawl states it wrote (what it downloaded), and the scorecard levels it compared with. A
- * build that had no last levels to compare with shows no change, exactly as the next build
- * shows the same levels compared with the ones this build wrote: its output is kept under
- * those, so the build after a build from nothing need not run in full.
+ * The digest a full build's output is kept under, once the build has run, with its inputs by
+ * name: the inputs read before it, the crawl states it wrote (what it downloaded), and the
+ * scorecard levels it compared with. A build that had no last levels to compare with shows
+ * no change, exactly as the next build shows the same levels compared with the ones this
+ * build wrote: its output is kept under those, so the build after a build from nothing need
+ * not run in full.
  */
-export async function keptDigest(cacheDir: string, keep: KeepKey): Promise<string> {
-  return digestOf(keep.base, keep.levels ?? (await digestIfPresent(cacheLayout(cacheDir).scorecardLevels)), keep.crawlStates);
+export async function keptDigest(cacheDir: string, keep: KeepKey): Promise<{ digest: string; parts: InputPart[] }> {
+  const parts = await inputParts(keep, keep.levels ?? (await digestIfPresent(cacheLayout(cacheDir).scorecardLevels)));
+  return { digest: digestOfParts(parts), parts };
 }
 
-async function digestOf(base: string, levels: string | undefined, crawlStates: readonly string[]): Promise<string> {
-  const hash = createHash('sha256').update(`${base}\0levels\0${levels ?? ''}\0`);
-  for (const file of crawlStates) hash.update(`crawl\0${(await digestIfPresent(file)) ?? ''}\0`);
-  return hash.digest('hex');
+async function inputParts(keep: KeepKey, levels: string | undefined): Promise<InputPart[]> {
+  const parts: InputPart[] = [...keep.parts, ['the last scorecard levels', levels ?? '']];
+  for (const [name, file] of keep.crawlStates) parts.push([name, (await digestIfPresent(file)) ?? '']);
+  return parts;
+}
+
+function digestOfParts(parts: readonly InputPart[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 /** The digest of a file's bytes, if it exists. */
@@ -243,18 +265,19 @@ export async function forgetLastBuild(cacheDir: string): Promise<void> {
  * still being written), then, given the digest of the inputs, those files, the list of
  * every file with its digest, and last the digest itself.
  */
-export async function keepLastBuild(cacheDir: string, out: string, later: (file: string) => boolean): Promise<{ finish(digest: string): Promise<void> }> {
-  const { lastOutput, lastOutputFiles, lastInputs } = cacheLayout(cacheDir);
+export async function keepLastBuild(cacheDir: string, out: string, later: (file: string) => boolean): Promise<{ finish(digest: string, parts?: readonly InputPart[]): Promise<void> }> {
+  const { lastOutput, lastOutputFiles, lastInputs, lastInputParts } = cacheLayout(cacheDir);
   await rm(lastOutput, { recursive: true, force: true });
   // Each file's digest as it is linked: one pass over the files, not two.
   const keep = (files: readonly string[]) => linkFiles(out, files, lastOutput, async (file): Promise<[string, string]> => [file, await fileDigest(join(lastOutput, file))]);
   const first = await keep((await listFiles(out)).filter((file) => !later(file)));
   return {
-    async finish(digest: string) {
+    async finish(digest: string, parts: readonly InputPart[] = []) {
       const done = new Set(first.map(([file]) => file));
       const rest = await keep((await listFiles(out)).filter((file) => !done.has(file)));
       const entries = [...first, ...rest].sort(([a], [b]) => a.localeCompare(b));
       await writeFile(lastOutputFiles, JSON.stringify(entries));
+      await writeFile(lastInputParts, JSON.stringify(parts));
       await writeFile(lastInputs, digest);
     },
   };

@@ -37,6 +37,8 @@ export function cacheLayout(cacheDir: string) {
     lastOutput: join(root, 'last-build', 'output'),
     /** The digest of every file of that output. */
     lastOutputFiles: join(root, 'last-build', 'files.json'),
+    /** The digest of each of that build's inputs, by name: says what changed since. */
+    lastInputParts: join(root, 'last-build', 'inputs.json'),
     /** The digest of that build's inputs; written last, removed first. */
     lastInputs: join(root, 'last-build', 'inputs.sha256'),
   };

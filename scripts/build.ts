@@ -43,6 +43,8 @@ function buildFolders(): { out: string; cacheDir: string; rest: string[] } {
 interface Reuse {
   restored: boolean;
   digest?: string;
+  /** The inputs that differ from the last kept build's, by name. */
+  changed?: string[];
   unavailable?: string;
   /** What a full build's output is kept under (loaders/build-fingerprint.ts). */
   keep?: KeepKey;
@@ -57,14 +59,16 @@ function parseReuse(text: string): Reuse {
   const digest = 'digest' in value && typeof value.digest === 'string' ? value.digest : undefined;
   const unavailable = 'unavailable' in value && typeof value.unavailable === 'string' ? value.unavailable : undefined;
   const keep = 'keep' in value ? keepKey(value.keep) : undefined;
-  return { restored: value.restored, ...(digest ? { digest } : {}), ...(unavailable ? { unavailable } : {}), ...(keep ? { keep } : {}) };
+  const changed = 'changed' in value && Array.isArray(value.changed) ? value.changed.filter((c): c is string => typeof c === 'string') : undefined;
+  return { restored: value.restored, ...(digest ? { digest } : {}), ...(changed ? { changed } : {}), ...(unavailable ? { unavailable } : {}), ...(keep ? { keep } : {}) };
 }
 
 function keepKey(value: unknown): KeepKey | undefined {
-  if (typeof value !== 'object' || value === null || !('base' in value) || typeof value.base !== 'string') return undefined;
-  if (!('crawlStates' in value) || !Array.isArray(value.crawlStates) || !value.crawlStates.every((f) => typeof f === 'string')) return undefined;
+  const pairs = (list: unknown): list is [string, string][] => Array.isArray(list) && list.every((p) => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'string'));
+  if (typeof value !== 'object' || value === null || !('parts' in value) || !pairs(value.parts)) return undefined;
+  if (!('crawlStates' in value) || !pairs(value.crawlStates)) return undefined;
   const levels = 'levels' in value && typeof value.levels === 'string' ? value.levels : undefined;
-  return { base: value.base, crawlStates: value.crawlStates, ...(levels ? { levels } : {}) };
+  return { parts: value.parts, crawlStates: value.crawlStates, ...(levels ? { levels } : {}) };
 }
 
 const folders = buildFolders();
@@ -85,6 +89,7 @@ try {
     log.info(`nothing changed since the last build (inputs ${reuse.digest?.slice(0, 12)}): its output is back in ${relative(process.cwd(), folders.out) || '.'} in ${Date.now() - started} ms`);
   } else {
     if (reuse.unavailable) log.info(`every page is built, as the last build's output cannot be reused: ${reuse.unavailable}`);
+    else if (reuse.changed?.length) log.info(`changed since the last build: ${reuse.changed.join('; ')}`);
     await fullBuild(reuse);
   }
 } catch (error) {
@@ -124,6 +129,7 @@ async function fullBuild({ keep: key }: Reuse): Promise<void> {
   log.info(`search index and service worker written in ${Date.now() - started} ms`);
   if (!kept || !fingerprints || key === undefined) return;
   const finishing = Date.now();
-  await kept.finish(await (await fingerprints).keptDigest(options.cacheDir, key));
+  const { digest, parts } = await (await fingerprints).keptDigest(options.cacheDir, key);
+  await kept.finish(digest, parts);
   log.info(`output kept in the build cache for a build with the same inputs (${Date.now() - started} ms with the search index, ${Date.now() - finishing} ms after it)`);
 }

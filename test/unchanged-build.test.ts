@@ -59,6 +59,7 @@ describe('a build with nothing changed', () => {
 
   it('runs in full once an input changed, and shows the change', async () => {
     expect(edited.log).not.toMatch(/nothing changed since the last build/);
+    expect(edited.log).toMatch(/\[playbill:build\] changed since the last build: the files of \S+\n/);
     expect(edited.log).toMatch(/generating static routes/);
     const page = editedPage;
     expect(page).toContain('A sentence added after the restored build.');
