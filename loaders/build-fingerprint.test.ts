@@ -175,5 +175,10 @@ describe('the last build\'s output', () => {
     await (await keepLastBuild(cacheDir(), out(), () => false)).finish('d1');
     await forgetLastBuild(cacheDir());
     expect(await restoreLastBuild(cacheDir(), 'd1', join(dir, 'elsewhere'))).toBe(false);
+
+    // A list of kept files that cannot be read: not used, and no error.
+    await (await keepLastBuild(cacheDir(), out(), () => false)).finish('d1');
+    await writeFile(cacheLayout(cacheDir()).lastOutputFiles, '[["index.html"');
+    expect(await restoreLastBuild(cacheDir(), 'd1', join(dir, 'elsewhere'))).toBe(false);
   });
 });

@@ -115,7 +115,8 @@ export async function buildFingerprint(loaded: LoadedConfig, options: Fingerprin
   const now = await inputParts(keep, levels);
   const digest = digestOfParts(now);
   if ((await readFile(layout.lastInputs, 'utf8').catch(() => '')) !== digest) {
-    const last = z.array(z.tuple([z.string(), z.string()])).safeParse(JSON.parse(await readFile(layout.lastInputParts, 'utf8').catch(() => 'null'))).data;
+    const text = await readFile(layout.lastInputParts, 'utf8').catch(() => '');
+    const last = z.array(z.tuple([z.string(), z.string()])).safeParse(parseJson(text)).data;
     if (!last) return { digest, keep };
     const before = new Map(last);
     return { digest, changed: now.filter(([name, value]) => before.get(name) !== value).map(([name]) => name), keep };
@@ -154,6 +155,14 @@ function digestOfParts(parts: readonly InputPart[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The digest of a file's bytes, if it exists. */
 async function digestIfPresent(file: string): Promise<string | undefined> {
   const bytes = await readFile(file).catch(() => undefined);
@@ -168,13 +177,7 @@ async function digestIfPresent(file: string): Promise<string | undefined> {
  */
 function pluginDataDue(text: string, now: Date): string | undefined {
   if (!text) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return 'the plugins\' cache cannot be read';
-  }
-  const parsed = z.object({ plugins: z.record(z.string(), z.record(z.string(), z.unknown())), refreshAt: z.string().optional() }).safeParse(json);
+  const parsed = z.object({ plugins: z.record(z.string(), z.record(z.string(), z.unknown())), refreshAt: z.string().optional() }).safeParse(parseJson(text));
   if (!parsed.success) return 'the plugins\' cache cannot be read';
   const { plugins, refreshAt } = parsed.data;
   if (refreshAt === undefined) {
@@ -245,7 +248,7 @@ async function fileDigest(path: string): Promise<string> {
 export async function restoreLastBuild(cacheDir: string, digest: string, out: string): Promise<boolean> {
   const { lastOutput, lastOutputFiles, lastInputs } = cacheLayout(cacheDir);
   if ((await readFile(lastInputs, 'utf8').catch(() => '')) !== digest) return false;
-  const files = manifestSchema.safeParse(JSON.parse(await readFile(lastOutputFiles, 'utf8').catch(() => 'null'))).data;
+  const files = manifestSchema.safeParse(parseJson(await readFile(lastOutputFiles, 'utf8').catch(() => ''))).data;
   if (!files) return false;
   const intact = await mapInBatches(files, 64, async ([file, bytes]) => (await fileDigest(join(lastOutput, file)).catch(() => '')) === bytes);
   if (!intact.every(Boolean)) return false;
