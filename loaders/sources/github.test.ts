@@ -322,5 +322,12 @@ describe('whether the last crawl is what GitHub lists now (a rebuild with nothin
     const down = await current();
     expect(down).toEqual({ current: false, why: expect.stringMatching(/^could not ask GitHub what changed in github:acme \(GitHub answered 503/) });
     expect(JSON.stringify(down)).not.toContain(TOKEN);
+
+    // A GitHub that never answers: given up after the time allowed.
+    github.setFaults({ graphqlFault: () => ({ status: 200, hang: true }) });
+    const started = Date.now();
+    const silent = await githubCrawlCurrent({ config: githubSourceSchema.parse({ org: 'acme', apiUrl: github.apiUrl }), cacheDir, env: { GITHUB_TOKEN: TOKEN }, retryUnitMs: 5 }, 300);
+    expect(silent).toEqual(notCurrent('could not ask GitHub what changed in github:acme (no answer within 0.3 s)'));
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

@@ -66,6 +66,8 @@ export interface GithubSourceOptions {
   maxTarballBytes?: number;
   /** Largest file read from a downloaded repository, in bytes. */
   maxFileBytes?: number;
+  /** Cancels every request still waiting for GitHub. */
+  signal?: AbortSignal;
 }
 
 const repositorySchema = z.object({
@@ -278,16 +280,18 @@ function orgDigest(text: string): string {
  * taken at the same commit, and the same teams and members when imported), asked of GitHub
  * without downloading anything: one query per 100 repositories. If not (GitHub moved on, or
  * the last crawl kept something older), why. It never waits on a rate limit: the build that
- * follows does, within its own limit.
+ * follows does, within its own limit, nor longer than `timeoutMs` in all.
  */
-export async function githubCrawlCurrent(options: GithubSourceOptions): Promise<{ current: true } | { current: false; why: string }> {
+export async function githubCrawlCurrent(options: GithubSourceOptions, timeoutMs = 60_000): Promise<{ current: true } | { current: false; why: string }> {
   const { config } = options;
   const id = `github:${config.org}`;
   const parsed = stateSchema.safeParse(await readFile(crawlStateFile(options), 'utf8').then(JSON.parse).catch(() => undefined));
   if (!parsed.success || parsed.data.complete !== true) return { current: false, why: `the last crawl of ${id} did not get everything it listed` };
   const last = parsed.data;
+  // A GitHub that does not answer must not hold the build up: the build asks again anyway.
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const client = await createClient({ ...options, config: { ...config, maxWaitSeconds: 0 } }, () => {});
+    const client = await createClient({ ...options, config: { ...config, maxWaitSeconds: 0 }, signal }, () => {});
     const listed = await listOrganisation(client, config);
     const org = config.importOrg ? orgDigest(await importOrganisation(client, config.org)) : undefined;
     const names = new Set(listed.map((r) => r.name));
@@ -299,6 +303,7 @@ export async function githubCrawlCurrent(options: GithubSourceOptions): Promise<
     if (org !== last.org) return { current: false, why: `the teams or members of ${id} changed since the last build` };
     return { current: true };
   } catch (error) {
+    if (signal.aborted) return { current: false, why: `could not ask GitHub what changed in ${id} (no answer within ${timeoutMs / 1000} s)` };
     return { current: false, why: `could not ask GitHub what changed in ${id} (${explain(error)})` };
   }
 }
@@ -352,6 +357,7 @@ function createClient(options: GithubSourceOptions, onResponse: (headers: Record
   const budget = new WaitBudget(options.config.maxWaitSeconds * unit, unit);
   const base = {
     baseUrl: options.config.apiUrl.replace(/\/$/, ''),
+    ...(options.signal ? { request: { signal: options.signal } } : {}),
     retry: { retryAfterBaseValue: unit },
     throttle: {
       retryAfterBaseValue: unit,

@@ -38,6 +38,8 @@ export interface Fault {
   status: number;
   headers?: Record<string, string>;
   message?: string;
+  /** Never answer (the connection stays open until the client gives up or the server closes). */
+  hang?: boolean;
 }
 
 export interface FakeGithubOptions {
@@ -176,7 +178,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
   const fail = (res: ServerResponse, fault: Fault) =>
-    send(res, fault.status, { message: fault.message ?? 'Server Error', documentation_url: 'https://docs.github.com/rest' }, fault.headers);
+    fault.hang ? undefined : send(res, fault.status, { message: fault.message ?? 'Server Error', documentation_url: 'https://docs.github.com/rest' }, fault.headers);
 
   /** One page of a list, with GitHub's cursor semantics. */
   function paged<T>(items: T[], first = 30, after?: string) {
@@ -330,6 +332,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
       faults = next;
     },
     close: async () => {
+      server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
       await rm(work, { recursive: true, force: true });
     },
