@@ -23,13 +23,14 @@ let cacheDir: string;
 const logs: string[] = [];
 const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m) };
 
-async function crawl(config: Record<string, unknown> = {}) {
+async function crawl(config: Record<string, unknown> = {}, requestTimeoutMs?: number) {
   const source = githubSource({
     config: githubSourceSchema.parse({ org: 'acme', apiUrl: github.apiUrl, ...config }),
     cacheDir,
     env: { GITHUB_TOKEN: TOKEN },
     logger,
     retryUnitMs: 5,
+    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
   });
   const before = github.apiRequests();
   const catalog = await buildCatalog([source], { logger });
@@ -232,6 +233,17 @@ describe('faults', () => {
     const error = await crawl().catch((e: unknown) => e);
     expect(String(error)).toMatchInlineSnapshot(`"Error: github:acme: could not list repositories: GitHub rejected the credentials (401): check GITHUB_TOKEN or the GitHub App settings"`);
     expect(String(error)).not.toContain(TOKEN);
+  });
+
+  it('gives up on a GitHub that never answers, and uses the last good build', async () => {
+    github = await startFakeGithub({ org: 'acme', token: TOKEN, repos: [repo('alpha')] });
+    await crawl();
+    github.setFaults({ graphqlFault: () => ({ status: 200, hang: true }) });
+    const started = Date.now();
+    const { refs, catalog } = await crawl({}, 300);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(refs).toEqual(['component:default/alpha']);
+    expect(real(catalog.problems).map((p) => p.message)).toEqual(['could not list repositories (GitHub did not answer in time); showing the 1 repositories from the last good build']);
   });
 
   it('uses the last good build when GitHub is unreachable', async () => {

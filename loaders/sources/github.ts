@@ -68,6 +68,8 @@ export interface GithubSourceOptions {
   maxFileBytes?: number;
   /** Cancels every request still waiting for GitHub. */
   signal?: AbortSignal;
+  /** How long one API request may wait for GitHub's answer (tarballs: at least 10 minutes). */
+  requestTimeoutMs?: number;
 }
 
 const repositorySchema = z.object({
@@ -355,9 +357,19 @@ function createClient(options: GithubSourceOptions, onResponse: (headers: Record
   const env = options.env ?? process.env;
   const unit = options.retryUnitMs ?? 1000;
   const budget = new WaitBudget(options.config.maxWaitSeconds * unit, unit);
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  // A tarball comes whole in one response: up to 200 MB.
+  const tarballTimeoutMs = Math.max(requestTimeoutMs, 10 * 60_000);
+  // Each attempt has a time limit (a GitHub that accepts a request and never answers must not
+  // hold the build up); retries and waits on rate limits fall outside it.
+  const timedFetch: typeof fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const timeout = AbortSignal.timeout(url.includes('/tarball/') ? tarballTimeoutMs : requestTimeoutMs);
+    return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+  };
   const base = {
     baseUrl: options.config.apiUrl.replace(/\/$/, ''),
-    ...(options.signal ? { request: { signal: options.signal } } : {}),
+    request: { fetch: timedFetch, ...(options.signal ? { signal: options.signal } : {}) },
     retry: { retryAfterBaseValue: unit },
     throttle: {
       retryAfterBaseValue: unit,
@@ -446,6 +458,7 @@ export function githubGraphql(options: GithubSourceOptions): GithubGraphql | und
 function explain(error: unknown): string {
   const status = z.object({ status: z.number() }).safeParse(error);
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  if (/aborted due to timeout/.test(message)) return 'GitHub did not answer in time';
   if (status.success && status.data.status === 401) return 'GitHub rejected the credentials (401): check GITHUB_TOKEN or the GitHub App settings';
   if (status.success && status.data.status === 404) return 'not found (404): check the organisation name and that the token can see it';
   return status.success ? `GitHub answered ${status.data.status}: ${message}` : message;
