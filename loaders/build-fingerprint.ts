@@ -21,7 +21,9 @@ import { join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { mapInBatches } from './batches.ts';
+import { readCacheFile } from './cache-files.ts';
 import { cacheLayout } from './cache-layout.ts';
+import { pluginDataDue } from './plugins/plugin-cache.ts';
 import { linkFiles, listFiles } from './file-trees.ts';
 import type { LoadedConfig } from './config.ts';
 import type { GithubSourceOptions } from './sources/github.ts';
@@ -76,7 +78,7 @@ export async function buildFingerprint(loaded: LoadedConfig, options: Fingerprin
   const layout = cacheLayout(options.cacheDir);
   let why: string | undefined;
   if (options.args.includes('--force')) why = '--force asks for a build from nothing';
-  why ??= pluginDataDue(await readFile(layout.plugins, 'utf8').catch(() => ''), options.now ?? new Date());
+  why ??= await pluginDataDue(layout.plugins, options.now ?? new Date());
 
   const parts: InputPart[] = [];
   const part = (name: string, ...values: string[]) => {
@@ -115,8 +117,7 @@ export async function buildFingerprint(loaded: LoadedConfig, options: Fingerprin
   const now = await inputParts(keep, levels);
   const digest = digestOfParts(now);
   if ((await readFile(layout.lastInputs, 'utf8').catch(() => '')) !== digest) {
-    const text = await readFile(layout.lastInputParts, 'utf8').catch(() => '');
-    const last = z.array(z.tuple([z.string(), z.string()])).safeParse(parseJson(text)).data;
+    const last = await readCacheFile(layout.lastInputParts, pairsSchema);
     if (!last) return { digest, keep };
     const before = new Map(last);
     return { digest, changed: now.filter(([name, value]) => before.get(name) !== value).map(([name]) => name), keep };
@@ -155,37 +156,9 @@ function digestOfParts(parts: readonly InputPart[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The digest of a file's bytes, if it exists. */
-async function digestIfPresent(file: string): Promise<string | undefined> {
-  const bytes = await readFile(file).catch(() => undefined);
-  return bytes && createHash('sha256').update(bytes).digest('hex');
-}
-
-/**
- * Why the plugins' data the last build showed would not be shown as it is by a build now, if
- * so: part of it is due for a refresh (the plugin cache's `refreshAt` has passed: data gone
- * stale, or a fetch that failed, which the next build tries again), or the cache cannot say
- * (unreadable, or written before it recorded `refreshAt`).
- */
-function pluginDataDue(text: string, now: Date): string | undefined {
-  if (!text) return undefined;
-  const parsed = z.object({ plugins: z.record(z.string(), z.record(z.string(), z.unknown())), refreshAt: z.string().optional() }).safeParse(parseJson(text));
-  if (!parsed.success) return 'the plugins\' cache cannot be read';
-  const { plugins, refreshAt } = parsed.data;
-  if (refreshAt === undefined) {
-    return Object.values(plugins).some((entries) => Object.keys(entries).length > 0) ? 'the plugins\' cache does not say until when its data is fresh' : undefined;
-  }
-  const at = Date.parse(refreshAt);
-  if (!(at > now.getTime())) return `plugins fetch again what they showed (due ${refreshAt.slice(0, 16).replace('T', ' ')} UTC)`;
-  return undefined;
+function digestIfPresent(file: string): Promise<string | undefined> {
+  return fileDigest(file).catch(() => undefined);
 }
 
 /** Every file under a folder (path and bytes) into the hash, in a fixed order; `.git` and `node_modules` skipped. */
@@ -229,13 +202,14 @@ async function gitState(path: string): Promise<string> {
 }
 
 /**
- * Every kept file with the digest of its bytes: a file changed in place since is noticed.
- * Bytes, not modification times: the cache folder travels through archives (CI caches) that
- * keep times only to the second.
+ * What `last-build/` lists, as [name, digest] pairs: the inputs (`inputs.json`), and every
+ * kept file with the digest of its bytes (`files.json`: a file changed in place since is
+ * noticed; bytes, not modification times, as the cache folder travels through archives, CI
+ * caches, that keep times only to the second).
  */
-const manifestSchema = z.array(z.tuple([z.string(), z.string()]));
+const pairsSchema = z.array(z.tuple([z.string(), z.string()]));
 
-/** A file's digest, for the manifest. */
+/** A file's digest. */
 async function fileDigest(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('base64url');
 }
@@ -248,7 +222,7 @@ async function fileDigest(path: string): Promise<string> {
 export async function restoreLastBuild(cacheDir: string, digest: string, out: string): Promise<boolean> {
   const { lastOutput, lastOutputFiles, lastInputs } = cacheLayout(cacheDir);
   if ((await readFile(lastInputs, 'utf8').catch(() => '')) !== digest) return false;
-  const files = manifestSchema.safeParse(parseJson(await readFile(lastOutputFiles, 'utf8').catch(() => ''))).data;
+  const files = await readCacheFile(lastOutputFiles, pairsSchema);
   if (!files) return false;
   const intact = await mapInBatches(files, 64, async ([file, bytes]) => (await fileDigest(join(lastOutput, file)).catch(() => '')) === bytes);
   if (!intact.every(Boolean)) return false;

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { readCacheFile, writeCacheFile } from '../cache-files.ts';
 import type { CachedResponse } from './http.ts';
@@ -19,6 +20,23 @@ const fileSchema = z.object({
   refreshAt: z.string().optional(),
 });
 export type CachedData = z.infer<typeof entrySchema>;
+
+/**
+ * Why a build now would not show the plugins' data as the last build did, if so: part of it
+ * is due for a refresh (`refreshAt` has passed: data gone stale, or a fetch that failed,
+ * which the next build tries again), or the cache cannot say (unreadable, or written before
+ * it recorded `refreshAt`). No cache file: no data shown.
+ */
+export async function pluginDataDue(file: string, now: Date): Promise<string | undefined> {
+  if ((await stat(file).then((s) => s.size, () => 0)) === 0) return undefined;
+  const cached = await readCacheFile(file, fileSchema);
+  if (!cached) return 'the plugins\' cache cannot be read';
+  if (cached.refreshAt === undefined) {
+    return Object.values(cached.plugins).some((entries) => Object.keys(entries).length > 0) ? 'the plugins\' cache does not say until when its data is fresh' : undefined;
+  }
+  if (!(Date.parse(cached.refreshAt) > now.getTime())) return `plugins fetch again what they showed (due ${cached.refreshAt.slice(0, 16).replace('T', ' ')} UTC)`;
+  return undefined;
+}
 
 export class PluginCache {
   readonly etags = new Map<string, CachedResponse>();

@@ -1,7 +1,8 @@
+import { readCacheFile, writeCacheFile } from '../cache-files.ts';
 import { cacheLayout } from '../cache-layout.ts';
 import type { Logger } from '../logger.ts';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -287,9 +288,8 @@ function orgDigest(text: string): string {
 export async function githubCrawlCurrent(options: GithubSourceOptions, timeoutMs = 60_000): Promise<{ current: true } | { current: false; why: string }> {
   const { config } = options;
   const id = `github:${config.org}`;
-  const parsed = stateSchema.safeParse(await readFile(crawlStateFile(options), 'utf8').then(JSON.parse).catch(() => undefined));
-  if (!parsed.success || parsed.data.complete !== true) return { current: false, why: `the last crawl of ${id} did not get everything it listed` };
-  const last = parsed.data;
+  const last = await readCacheFile(crawlStateFile(options), stateSchema);
+  if (last?.complete !== true) return { current: false, why: `the last crawl of ${id} did not get everything it listed` };
   // A GitHub that does not answer must not hold the build up: the build asks again anyway.
   const signal = AbortSignal.timeout(timeoutMs);
   try {
@@ -481,14 +481,7 @@ export function githubSource(options: GithubSourceOptions): Source & { problems:
   let rateLeft: string | undefined;
   const id = `github:${config.org}`;
 
-  const readState = async (): Promise<CrawlState> => {
-    try {
-      const parsed = stateSchema.safeParse(JSON.parse(await readFile(stateFile, 'utf8')));
-      return parsed.success ? parsed.data : { repos: {} };
-    } catch {
-      return { repos: {} };
-    }
-  };
+  const readState = async (): Promise<CrawlState> => (await readCacheFile(stateFile, stateSchema)) ?? { repos: {} };
 
   const open = (name: string, sha: string, branch: string, committedDate?: string) =>
     openLocalRepository(`${config.org}/${name}`, join(root, 'repos', name), {
@@ -526,7 +519,7 @@ export function githubSource(options: GithubSourceOptions): Source & { problems:
         if (cached.length === 0) throw new Error(`${id}: could not list repositories: ${explain(error)}`);
         problems.push(makeProblem('error', { repository: config.org, file: '' }, `could not list repositories (${explain(error)}); showing the ${cached.length} repositories from the last good build`));
         // What this build shows is older than GitHub: the next build must not take it as current.
-        await writeFile(stateFile, JSON.stringify({ ...state, complete: false } satisfies CrawlState));
+        await writeCacheFile(stateFile, { ...state, complete: false } satisfies CrawlState);
         const repos = [];
         for (const [name, entry] of Object.entries(state.repos)) repos.push(await open(name, entry.sha, entry.branch, entry.committedDate));
         return repos;
@@ -570,8 +563,7 @@ export function githubSource(options: GithubSourceOptions): Source & { problems:
       }
       // Repositories that disappeared or lost their descriptor drop out, cache and all.
       for (const name of Object.keys(state.repos)) if (!next.repos[name]) await rm(join(root, 'repos', name), { recursive: true, force: true });
-      await mkdir(root, { recursive: true });
-      await writeFile(stateFile, JSON.stringify(next));
+      await writeCacheFile(stateFile, next);
       options.logger?.info(`${id}: ${repositories.length} repositories, ${downloaded} downloaded, ${requests} requests; rate limit left: ${rateLeft ?? 'unknown'}`);
       return repositories;
     },
