@@ -1,16 +1,14 @@
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildFingerprint, forgetLastBuild, keepLastBuild, keptDigest, restoreLastBuild, type Fingerprint } from './build-fingerprint.ts';
 import { cacheLayout } from './cache-layout.ts';
 import { loadConfig, type LoadedConfig } from './config.ts';
+import { writeInto } from '../test/support/files.ts';
 
 let dir: string;
-const write = async (path: string, text: string) => {
-  await mkdir(dirname(join(dir, path)), { recursive: true });
-  await writeFile(join(dir, path), text);
-};
+const write = (path: string, text: string) => writeInto(dir, path, text);
 const digestOf = (f: Fingerprint) => ('digest' in f ? f.digest : `unavailable: ${f.unavailable}`);
 
 beforeEach(async () => {
@@ -25,8 +23,9 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 const config = () => loadConfig(join(dir, 'site/playbill.config.yaml'));
-const fingerprint = (loaded: LoadedConfig = config(), more: { env?: NodeJS.ProcessEnv; now?: Date } = {}) =>
-  buildFingerprint(loaded, { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: [], env: more.env ?? {}, now: more.now ?? new Date('2026-11-30T12:00:00Z') }).then(digestOf);
+const fingerprintOf = (loaded: LoadedConfig = config(), more: { args?: string[]; env?: NodeJS.ProcessEnv; now?: Date } = {}) =>
+  buildFingerprint(loaded, { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: more.args ?? [], env: more.env ?? {}, now: more.now ?? new Date('2026-11-30T12:00:00Z') });
+const fingerprint = (loaded: LoadedConfig = config(), more: { env?: NodeJS.ProcessEnv; now?: Date } = {}) => fingerprintOf(loaded, more).then(digestOf);
 
 describe('the digest of a build\'s inputs', () => {
   it('is the same for the same inputs, and changes with every input that shapes the output', async () => {
@@ -62,7 +61,7 @@ describe('the digest of a build\'s inputs', () => {
 
   it('keeps a full build\'s output under the digest the next build takes: from nothing, with the levels it wrote', async () => {
     const levels = cacheLayout(join(dir, 'cache')).scorecardLevels.slice(dir.length + 1);
-    const first = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: [], env: {}, now: new Date('2026-11-30T12:00:00Z') });
+    const first = await fingerprintOf();
     if (!first.keep || first.keep.levels !== undefined) throw new Error(`expected a key without levels, not ${JSON.stringify(first)}`);
     // The build writes its levels; its output is kept under the digest that reads them.
     await write(levels, '{"version":2,"results":{}}');
@@ -70,7 +69,7 @@ describe('the digest of a build\'s inputs', () => {
     expect(await fingerprint()).toBe(kept);
     // A build that compared with last levels keeps its output under those: once they change
     // (team pages then show the change), the next build runs in full.
-    const second = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: [], env: {}, now: new Date('2026-11-30T12:00:00Z') });
+    const second = await fingerprintOf();
     if (!second.keep) throw new Error('expected a key');
     await write(levels, '{"version":2,"results":{"x":{"level":"gold","failing":[]}}}');
     expect((await keptDigest(join(dir, 'cache'), second.keep)).digest).toBe(kept);
@@ -78,27 +77,25 @@ describe('the digest of a build\'s inputs', () => {
   });
 
   it('names the inputs that changed since the last kept build', async () => {
-    const first = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: [], env: {}, now: new Date('2026-11-30T12:00:00Z') });
+    const first = await fingerprintOf();
     if (!first.keep) throw new Error('expected a key');
     await write('dist/index.html', '<h1>Portal</h1>');
     const { digest, parts } = await keptDigest(join(dir, 'cache'), first.keep);
     await (await keepLastBuild(join(dir, 'cache'), join(dir, 'dist'), () => false)).finish(digest, parts);
-    expect(await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: [], env: {}, now: new Date('2026-11-30T12:00:00Z') })).toMatchObject({ digest });
+    expect(await fingerprintOf()).toMatchObject({ digest });
     await write('site/repos/web/docs/index.md', '# Web, edited\n');
     await write('project/src/pages/index.astro', '<h1>Portal, edited</h1>');
-    const edited = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: [], env: {}, now: new Date('2026-12-01T00:00:00Z') });
+    const edited = await fingerprintOf(config(), { now: new Date('2026-12-01T00:00:00Z') });
     expect(edited).toMatchObject({ changed: ['Playbill\'s code and dependencies', 'the day (UTC)', 'the files of ./repos'] });
   });
 
-  it('keeps the output of a build that cannot reuse the last one: forced, or plugins due', async () => {
-    const forced = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: ['--force'], env: {}, now: new Date('2026-11-30T12:00:00Z') });
+  it('is unavailable with --force or plugins due, and keeps that build\'s output all the same', async () => {
+    const forced = await fingerprintOf(config(), { args: ['--force'] });
     expect(forced).toMatchObject({ unavailable: '--force asks for a build from nothing', keep: { parts: expect.arrayContaining([['the build arguments', expect.stringMatching(/^[0-9a-f]{64}$/)]]), crawlStates: [] } });
+    await write(cacheLayout(join(dir, 'cache')).plugins.slice(dir.length + 1), JSON.stringify({ version: 1, plugins: {}, etags: {}, refreshAt: '2026-11-30T11:59:00.000Z' }));
+    expect(await fingerprintOf()).toMatchObject({ unavailable: expect.stringMatching(/^plugins fetch again/), keep: { crawlStates: [] } });
   });
 
-  it('is unavailable with --force', async () => {
-    const forced = await buildFingerprint(config(), { root: join(dir, 'project'), cacheDir: join(dir, 'cache'), args: ['--force'], env: {} });
-    expect(digestOf(forced)).toMatch(/^unavailable: --force/);
-  });
 
   it('stands while the plugins\' data is fresh, and is unavailable once a build would fetch again', async () => {
     const plugins = cacheLayout(join(dir, 'cache')).plugins.slice(dir.length + 1);

@@ -1,6 +1,6 @@
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCorpusDocs, describeWithCorpus } from '../../test/support/corpus.ts';
 import type { CatalogNode } from '../catalog/graph.ts';
@@ -9,6 +9,7 @@ import { autoNav, buildEntityDocs, fallbackTitle, locateDocs, slugOf } from './e
 import { CodeHighlighter } from './highlight.ts';
 import { DocsCache } from './site-cache.ts';
 import { normaliseNav, parseMkdocs } from './mkdocs.ts';
+import { writeInto } from '../../test/support/files.ts';
 
 function nodeFor(name: string, annotations: Record<string, string> = {}, file = 'catalog-info.yaml'): CatalogNode {
   return {
@@ -101,10 +102,7 @@ describeWithCorpus('real TechDocs sites (shared/corpus/techdocs) build without e
 
 describe('docs that point where they must not', () => {
   let root: string;
-  const write = async (path: string, text: string) => {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  };
+  const write = (path: string, text: string) => writeInto(root, path, text);
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'playbill-docs-'));
     await write('outside.md', '# Secret outside\n');

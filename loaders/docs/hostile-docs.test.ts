@@ -2,22 +2,20 @@
  * Hostile docs at scale: each bad input is reported with its repository and file, and the
  * rest of the portal's docs still build.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapInBatches } from '../batches.ts';
 import { buildCatalog } from '../catalog/build-catalog.ts';
 import { localSource } from '../sources/local.ts';
 import { buildPortalDocs, type PortalDocs } from './portal-docs.ts';
+import { writeInto } from '../../test/support/files.ts';
 
 let root: string;
 let docs: PortalDocs;
 let seconds: number;
-const write = async (path: string, data: string | Buffer) => {
-  await mkdir(dirname(join(root, 'org', path)), { recursive: true });
-  await writeFile(join(root, 'org', path), data);
-};
+const write = (path: string, data: string | Buffer) => writeInto(join(root, 'org'), path, data);
 /** A repository whose component has docs, plus whatever the case adds. */
 const documented = async (repo: string, mkdocs = 'site_name: Docs\n') => {
   await write(`${repo}/catalog-info.yaml`, `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${repo}\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec:\n  type: service\n  lifecycle: production\n  owner: user:guest\n`);

@@ -275,8 +275,8 @@ describe('token hygiene', () => {
 });
 
 describe('whether the last crawl is what GitHub lists now (a rebuild with nothing changed)', () => {
-  const current = (config: Record<string, unknown> = {}) =>
-    githubCrawlCurrent({ config: githubSourceSchema.parse({ org: 'acme', apiUrl: github.apiUrl, ...config }), cacheDir, env: { GITHUB_TOKEN: TOKEN }, retryUnitMs: 5 });
+  const current = (config: Record<string, unknown> = {}, timeoutMs?: number) =>
+    githubCrawlCurrent({ config: githubSourceSchema.parse({ org: 'acme', apiUrl: github.apiUrl, ...config }), cacheDir, env: { GITHUB_TOKEN: TOKEN }, retryUnitMs: 5 }, timeoutMs);
   const teams = [{ slug: 'web', name: 'Web', members: ['ada'] }];
   const members = [{ login: 'ada', name: 'Ada' }];
   const notCurrent = (why: string) => ({ current: false, why });
@@ -338,7 +338,7 @@ describe('whether the last crawl is what GitHub lists now (a rebuild with nothin
     // A GitHub that never answers: given up after the time allowed.
     github.setFaults({ graphqlFault: () => ({ status: 200, hang: true }) });
     const started = Date.now();
-    const silent = await githubCrawlCurrent({ config: githubSourceSchema.parse({ org: 'acme', apiUrl: github.apiUrl }), cacheDir, env: { GITHUB_TOKEN: TOKEN }, retryUnitMs: 5 }, 300);
+    const silent = await current({}, 300);
     expect(silent).toEqual(notCurrent('could not ask GitHub what changed in github:acme (no answer within 0.3 s)'));
     expect(Date.now() - started).toBeLessThan(5_000);
   });
