@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildFingerprint, forgetLastBuild, keepLastBuild, keptDigest, restoreLastBuild, type Fingerprint } from './build-fingerprint.ts';
 import { cacheLayout } from './cache-layout.ts';
+import { folderDigests } from './file-trees.ts';
 import { loadConfig, type LoadedConfig } from './config.ts';
 import { writeInto } from '../test/support/files.ts';
 
@@ -154,6 +156,24 @@ describe('the last build\'s output', () => {
     expect(await restoreLastBuild(cacheDir(), 'd3', out())).toBe(true);
     expect(await readFile(join(out(), 'pagefind/index.js'), 'utf8')).toBe('index');
     expect(await readFile(join(out(), 'index.html'), 'utf8')).toBe('<h1>page</h1>');
+  });
+
+  it('takes each file\'s digest from the function it is given, so the search step can share one pass', async () => {
+    await write('dist2/index.html', '<h1>page</h1>');
+    await write('dist2/docs/a/index.html', '<h1>a</h1>');
+    const digests = folderDigests(join(dir, 'dist2'));
+    // The search step asks first, then the page changes on disk: the shared digest is the one
+    // kept, as it was read once, and the restore check sees the change.
+    const asked: string[] = [];
+    const early = await digests('index.html');
+    await writeFile(join(dir, 'dist2/index.html'), '<h1>changed</h1>');
+    const keeping = await keepLastBuild(cacheDir(), join(dir, 'dist2'), () => false, (file) => (asked.push(file), digests(file)));
+    await keeping.finish('d4');
+    expect(asked.sort()).toEqual(['docs/a/index.html', 'index.html']);
+    const files = JSON.parse(await readFile(cacheLayout(cacheDir()).lastOutputFiles, 'utf8')) as [string, string][];
+    expect(files).toContainEqual(['index.html', early]);
+    expect(early).toBe(createHash('sha256').update('<h1>page</h1>').digest('base64url'));
+    expect(await restoreLastBuild(cacheDir(), 'd4', out())).toBe(false);
   });
 
   it('replaces whatever the output folder held', async () => {

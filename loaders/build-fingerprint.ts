@@ -24,7 +24,7 @@ import { mapInBatches } from './batches.ts';
 import { readCacheFile } from './cache-files.ts';
 import { cacheLayout } from './cache-layout.ts';
 import { pluginDataDue } from './plugins/plugin-cache.ts';
-import { linkFiles, listFiles } from './file-trees.ts';
+import { fileDigest, folderDigests, linkFiles, listFiles } from './file-trees.ts';
 import type { LoadedConfig } from './config.ts';
 import type { GithubSourceOptions } from './sources/github.ts';
 
@@ -209,11 +209,6 @@ async function gitState(path: string): Promise<string> {
  */
 const pairsSchema = z.array(z.tuple([z.string(), z.string()]));
 
-/** A file's digest. */
-async function fileDigest(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('base64url');
-}
-
 /**
  * Puts the last build's output into `out` when its inputs had this digest and none of its
  * files changed since; false otherwise (then nothing was touched). The digest file is
@@ -242,11 +237,16 @@ export async function forgetLastBuild(cacheDir: string): Promise<void> {
  * still being written), then, given the digest of the inputs, those files, the list of
  * every file with its digest, and last the digest itself.
  */
-export async function keepLastBuild(cacheDir: string, out: string, later: (file: string) => boolean): Promise<{ finish(digest: string, parts?: readonly InputPart[]): Promise<void> }> {
+export async function keepLastBuild(
+  cacheDir: string,
+  out: string,
+  later: (file: string) => boolean,
+  digestOf = folderDigests(out),
+): Promise<{ finish(digest: string, parts?: readonly InputPart[]): Promise<void> }> {
   const { lastOutput, lastOutputFiles, lastInputs, lastInputParts } = cacheLayout(cacheDir);
   await rm(lastOutput, { recursive: true, force: true });
-  // Each file's digest as it is linked: one pass over the files, not two.
-  const keep = (files: readonly string[]) => linkFiles(out, files, lastOutput, async (file): Promise<[string, string]> => [file, await fileDigest(join(lastOutput, file))]);
+  // Each file's digest as it is linked (a link or a copy: the same bytes as in `out`).
+  const keep = (files: readonly string[]) => linkFiles(out, files, lastOutput, async (file): Promise<[string, string]> => [file, await digestOf(file)]);
   const first = await keep((await listFiles(out)).filter((file) => !later(file)));
   return {
     async finish(digest: string, parts: readonly InputPart[] = []) {

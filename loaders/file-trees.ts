@@ -2,7 +2,8 @@
  * Folders of files handled as a whole: listed, and linked into another folder. The build
  * keeps its search index and its whole output this way between builds.
  */
-import { copyFile, link, mkdir, readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, link, mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { mapInBatches } from './batches.ts';
 
@@ -24,4 +25,26 @@ export async function linkFiles<T>(from: string, files: readonly string[], to: s
     await link(join(from, file), join(to, file)).catch(() => copyFile(join(from, file), join(to, file)));
     return then(file);
   });
+}
+
+/** A file's digest: SHA-256 of its bytes, base64url. */
+export async function fileDigest(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('base64url');
+}
+
+/**
+ * The digests of files under a folder, each file read and hashed once however many steps
+ * ask: after a build, the search index's input digest and the kept output both want every
+ * page's. The files must not change in the meantime.
+ */
+export function folderDigests(dir: string): (file: string) => Promise<string> {
+  const known = new Map<string, Promise<string>>();
+  return (file) => {
+    let digest = known.get(file);
+    if (!digest) {
+      digest = fileDigest(join(dir, file));
+      known.set(file, digest);
+    }
+    return digest;
+  };
 }

@@ -122,10 +122,12 @@ async function fullBuild({ keep: key }: Reuse): Promise<void> {
   if (key !== undefined && !keep) log.info(`output not kept for the next build: Astro wrote to ${options.out} (cache ${options.cacheDir}), not where this script looks`);
   // Kept while Pagefind indexes (in its own process): every file but the index and the
   // service worker, which are written now, is final once Astro has exited.
+  // Both want every page's digest: each page is read and hashed once.
+  const digestOf = (await import('../loaders/file-trees.ts')).folderDigests(options.out);
   const fingerprints = keep ? import('../loaders/build-fingerprint.ts') : undefined;
-  const keeping = fingerprints?.then(({ keepLastBuild }) => keepLastBuild(options.cacheDir, options.out, (file) => file.startsWith('pagefind/') || file === 'sw.js'));
+  const keeping = fingerprints?.then(({ keepLastBuild }) => keepLastBuild(options.cacheDir, options.out, (file) => file.startsWith('pagefind/') || file === 'sw.js', digestOf));
   const started = Date.now();
-  const [, kept] = await Promise.all([finishSite(options, loggerFor), keeping]);
+  const [, kept] = await Promise.all([finishSite(options, loggerFor, digestOf), keeping]);
   log.info(`search index and service worker written in ${Date.now() - started} ms`);
   if (!kept || !fingerprints || key === undefined) return;
   const finishing = Date.now();
