@@ -157,3 +157,23 @@ describe('CODEOWNERS', () => {
     expect(['@acme/team-a', '@ada', 'grace@acme.example', 'plain'].map(normaliseCodeOwner)).toEqual(['team-a', 'ada', 'grace', 'plain']);
   });
 });
+
+describe('crawling many repositories', () => {
+  it('joins them in the listing\'s order, whichever finishes reading first, losing none', async () => {
+    const group = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${name}-team\nspec:\n  type: team\n  children: []\n`;
+    const names = Array.from({ length: 40 }, (_, i) => `repo-${String(i).padStart(2, '0')}`);
+    // Read concurrently, with the first repositories answering last; every other one has a
+    // broken descriptor (an unclosed list) beside its good one.
+    const repos = names.map((name, i) => {
+      const files: Record<string, string> = { 'catalog-info.yaml': group(name), ...(i % 2 ? { 'broken.yaml': 'kind: Component\nspec: [\n' } : {}) };
+      const repo = memoryRepository(name, files, ['catalog-info.yaml', ...(i % 2 ? ['broken.yaml'] : [])]);
+      const delay = (names.length - i) % 17;
+      return { ...repo, readFile: async (path: string) => (await new Promise((r) => setTimeout(r, delay)), repo.readFile(path)) };
+    });
+    const catalog = await buildCatalog([{ id: 'memory', listRepositories: async () => repos }]);
+    expect(catalog.repositories.map((r) => r.name)).toEqual(names);
+    expect(catalog.nodes.map((n) => n.ref).sort()).toEqual(names.map((name) => `group:default/${name}-team`).sort());
+    const broken = new Set(catalog.problems.filter((p) => p.file === 'broken.yaml' && p.severity === 'error').map((p) => p.repository));
+    expect([...broken].sort()).toEqual(names.filter((_, i) => i % 2));
+  });
+});

@@ -1,3 +1,4 @@
+import { mapInBatches } from '../batches.ts';
 import { cacheLayout } from '../cache-layout.ts';
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -6,7 +7,7 @@ import type { Catalog } from '../catalog/build-catalog.ts';
 import { progress, type Logger } from '../logger.ts';
 import { annotationOf, type CatalogNode } from '../catalog/graph.ts';
 import { makeProblem, type Problem } from '../problems.ts';
-import { locateDocs, prepareEntityDocs, type DocsPage, type DocsSite, type PreparedDocs } from './entity-docs.ts';
+import { locateDocs, prepareEntityDocs, type DocsLocation, type DocsPage, type DocsSite } from './entity-docs.ts';
 import { renderSites } from './render-pool.ts';
 import { CodeHighlighter } from './highlight.ts';
 import { DocsCache } from './site-cache.ts';
@@ -56,21 +57,25 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
   const documented = catalog.nodes.filter((n) => annotationOf(n.entity, 'backstage.io/techdocs-ref') !== undefined);
   // Read every site first (sites unchanged since the last build come whole from the cache),
   // then render the rest at once, on every core.
-  const prepared: { node: CatalogNode; docs: PreparedDocs }[] = [];
+  const located: { node: CatalogNode; location: DocsLocation }[] = [];
   for (const node of documented) {
     const repo = byName.get(node.source.repository);
     if (!repo) continue;
     const { location, problem } = locateDocs(node, repo, catalog.repositories);
     if (problem) problems.push(problem);
-    if (!location) continue;
-    prepared.push({ node, docs: await prepareEntityDocs(node, location, {
-        base: options.base,
-        highlighter,
-        repositories: catalog.repositories,
-        ...(cache ? { cache } : {}),
-        ...(options.limits ? { maxFiles: options.limits.maxDocsFiles, maxNavDepth: options.limits.maxNavDepth } : {}),
-      }) });
+    if (location) located.push({ node, location });
   }
+  // Several sites at a time: one at a time, reading them mostly waited on file reads.
+  const prepared = await mapInBatches(located, 16, async ({ node, location }) => ({
+    node,
+    docs: await prepareEntityDocs(node, location, {
+      base: options.base,
+      highlighter,
+      repositories: catalog.repositories,
+      ...(cache ? { cache } : {}),
+      ...(options.limits ? { maxFiles: options.limits.maxDocsFiles, maxNavDepth: options.limits.maxNavDepth } : {}),
+    }),
+  }));
   const waiting = prepared.flatMap(({ docs }) => ('job' in docs ? [docs] : []));
   // Progress every few seconds: rendering 10,000 pages takes half a minute.
   let report: ReturnType<typeof progress> | undefined;
