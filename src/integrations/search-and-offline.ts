@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import * as pagefind from 'pagefind';
 import { z } from 'zod';
 import { mapInBatches } from '../../loaders/batches.ts';
@@ -71,7 +71,7 @@ async function indexSite(out: string, root: string, cache: string, logger: Logge
   digesting.catch(() => undefined);
   try {
     await rm(next, { recursive: true, force: true });
-    const indexing = writeIndex(out, next);
+    const indexing = writeIndex(out, next, kept);
     indexing.catch(() => undefined);
     const unchanged = last ? digesting.then((digest) => digest === last, () => false) : Promise.resolve(false);
     // Whichever ends first, the digest decides: the same input always reuses the last index.
@@ -83,7 +83,7 @@ async function indexSite(out: string, root: string, cache: string, logger: Logge
       logger.info(`no page changed, index reused in ${Date.now() - started} ms; index ${size.files} files, ${(size.bytes / 1024).toFixed(0)} KiB`);
       return;
     }
-    const pages = await indexing;
+    const { pages, files, unchanged: same } = await indexing;
     // Kept for the next build; the digest is written last, so a copy cut short is never reused.
     await rm(digestFile, { force: true });
     await rm(kept, { recursive: true, force: true });
@@ -91,25 +91,36 @@ async function indexSite(out: string, root: string, cache: string, logger: Logge
     await rm(target, { recursive: true, force: true });
     const size = await mirror(kept, target);
     await writeFile(digestFile, await digesting);
-    logger.info(`indexed ${pages} pages in ${Date.now() - started} ms; index ${size.files} files, ${(size.bytes / 1024).toFixed(0)} KiB`);
+    const reused = same ? ` (${same} of ${files} as they were)` : '';
+    logger.info(`indexed ${pages} pages in ${Date.now() - started} ms; index ${size.files} files${reused}, ${(size.bytes / 1024).toFixed(0)} KiB`);
   } finally {
     await pagefind.close();
   }
 }
 
 /**
- * Indexes the HTML pages under `out` into `into`; returns how many pages. Past 4,000 pages,
- * result fragments are bundled into shared files, so a big portal stays under the
- * 20,000-file limit some hosts have.
+ * Indexes the HTML pages under `out` into `into`. Past 4,000 pages, result fragments are
+ * bundled into shared files, so a big portal stays under the 20,000-file limit some hosts
+ * have. Pagefind hands the files over in memory rather than writing them: a file with the
+ * same bytes in the `previous` index is linked from there instead of written again (after
+ * one repository's docs changed, nearly all of them), which took the search step of such a
+ * rebuild from 3.8 s to 3.0 s at 1,231 docs pages (medians of eight alternating runs).
  */
-async function writeIndex(out: string, into: string): Promise<number> {
+async function writeIndex(out: string, into: string, previous: string): Promise<{ pages: number; files: number; unchanged: number }> {
   const { index, errors } = await pagefind.createIndex(PAGEFIND_OPTIONS);
   if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
   const added = await index.addDirectory({ path: out });
   if (added.errors.length) throw new Error(`Pagefind indexing failed: ${added.errors.join('; ')}`);
-  const written = await index.writeFiles({ outputPath: into });
-  if (written.errors.length) throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
-  return added.page_count;
+  const built = await index.getFiles();
+  if (built.errors.length) throw new Error(`Pagefind could not write its index: ${built.errors.join('; ')}`);
+  for (const folder of new Set(built.files.map((file) => dirname(join(into, file.path))))) await mkdir(folder, { recursive: true });
+  const kept = await mapInBatches(built.files, 64, async ({ path, content }) => {
+    const before = await readFile(join(previous, path)).catch(() => undefined);
+    if (before?.equals(content) && (await link(join(previous, path), join(into, path)).then(() => true, () => false))) return true;
+    await writeFile(join(into, path), content);
+    return false;
+  });
+  return { pages: added.page_count, files: built.files.length, unchanged: kept.filter(Boolean).length };
 }
 
 /**
