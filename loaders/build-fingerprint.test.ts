@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import { writeInto } from '../test/support/files.ts';
 
 let dir: string;
 const write = (path: string, text: string) => writeInto(dir, path, text);
+const outputFiles = async (folder: string) =>
+  (await readdir(folder, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(folder.length + 1));
 const digestOf = (f: Fingerprint) => ('digest' in f ? f.digest : `unavailable: ${f.unavailable}`);
 
 beforeEach(async () => {
@@ -174,6 +176,40 @@ describe('the last build\'s output', () => {
     expect(files).toContainEqual(['index.html', early]);
     expect(early).toBe(createHash('sha256').update('<h1>page</h1>').digest('base64url'));
     expect(await restoreLastBuild(cacheDir(), 'd4', out())).toBe(false);
+  });
+
+  it('links again only the files that changed, and drops those the output no longer has', async () => {
+    const kept = (file: string) => join(cacheLayout(cacheDir()).lastOutput, file);
+    await write('dist/index.html', '<h1>one</h1>');
+    await write('dist/docs/a/index.html', '<h1>a</h1>');
+    await write('dist/_astro/app.js', 'console.log(1)');
+    await (await keepLastBuild(cacheDir(), out(), () => false)).finish('d1');
+    const before = (await stat(kept('_astro/app.js'))).ino;
+    // The next full build writes every file anew (new inodes); one changed, one went, one came.
+    await rm(out(), { recursive: true });
+    await write('dist/index.html', '<h1>two</h1>');
+    await write('dist/_astro/app.js', 'console.log(1)');
+    await write('dist/docs/b/index.html', '<h1>b</h1>');
+    await (await keepLastBuild(cacheDir(), out(), () => false)).finish('d2');
+    expect((await stat(kept('_astro/app.js'))).ino).toBe(before);
+    await expect(stat(kept('docs/a/index.html'))).rejects.toThrow();
+    await rm(out(), { recursive: true });
+    expect(await restoreLastBuild(cacheDir(), 'd2', out())).toBe(true);
+    expect((await outputFiles(out())).sort()).toEqual(['_astro/app.js', 'docs/b/index.html', 'index.html']);
+    expect(await readFile(join(out(), 'index.html'), 'utf8')).toBe('<h1>two</h1>');
+  });
+
+  it('starts afresh after a kept file was found changed', async () => {
+    const kept = join(cacheLayout(cacheDir()).lastOutput, 'index.html');
+    await writeFile(kept, '<h1>tampered</h1>');
+    expect(await restoreLastBuild(cacheDir(), 'd1', join(dir, 'elsewhere'))).toBe(false);
+    // The same output kept again: the tampered file is replaced, though its listed digest matched.
+    await write('dist/index.html', '<h1>one</h1>');
+    await write('dist/docs/a/index.html', '<h1>a</h1>');
+    await write('dist/_astro/app.js', 'console.log(1)');
+    await (await keepLastBuild(cacheDir(), out(), () => false)).finish('d1');
+    expect(await readFile(kept, 'utf8')).toBe('<h1>one</h1>');
+    expect(await restoreLastBuild(cacheDir(), 'd1', join(dir, 'elsewhere'))).toBe(true);
   });
 
   it('replaces whatever the output folder held', async () => {

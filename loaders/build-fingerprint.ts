@@ -220,7 +220,11 @@ export async function restoreLastBuild(cacheDir: string, digest: string, out: st
   const files = await readCacheFile(lastOutputFiles, pairsSchema);
   if (!files) return false;
   const intact = await mapInBatches(files, 64, async ([file, bytes]) => (await fileDigest(join(lastOutput, file)).catch(() => '')) === bytes);
-  if (!intact.every(Boolean)) return false;
+  if (!intact.every(Boolean)) {
+    // A kept file changed since: the next full build keeps its output afresh.
+    await rm(lastOutputFiles, { force: true });
+    return false;
+  }
   await rm(out, { recursive: true, force: true });
   await linkFiles(lastOutput, files.map(([file]) => file), out, async () => undefined);
   return true;
@@ -236,6 +240,12 @@ export async function forgetLastBuild(cacheDir: string): Promise<void> {
  * overlaps the search index being built: first every file but those `later` names (they are
  * still being written), then, given the digest of the inputs, those files, the list of
  * every file with its digest, and last the digest itself.
+ *
+ * A kept file whose bytes the new output has too stays as it is; only the others are linked
+ * again and those the output no longer has deleted (after one repository's docs changed, a
+ * few dozen of 5,484 files rather than all of them twice). That is safe because a restore
+ * checks every kept file's digest first, and one that fails that check throws the kept
+ * output away. Without the last list (none yet, or a keep cut short), it starts afresh.
  */
 export async function keepLastBuild(
   cacheDir: string,
@@ -244,15 +254,26 @@ export async function keepLastBuild(
   digestOf = folderDigests(out),
 ): Promise<{ finish(digest: string, parts?: readonly InputPart[]): Promise<void> }> {
   const { lastOutput, lastOutputFiles, lastInputs, lastInputParts } = cacheLayout(cacheDir);
-  await rm(lastOutput, { recursive: true, force: true });
-  // Each file's digest as it is linked (a link or a copy: the same bytes as in `out`).
-  const keep = (files: readonly string[]) => linkFiles(out, files, lastOutput, async (file): Promise<[string, string]> => [file, await digestOf(file)]);
+  await rm(lastInputs, { force: true });
+  const previous = new Map(await readCacheFile(lastOutputFiles, pairsSchema));
+  // The list goes first: from here until `finish` writes it again, the kept files match no list.
+  await rm(lastOutputFiles, { force: true });
+  if (previous.size === 0) await rm(lastOutput, { recursive: true, force: true });
+  const keep = async (files: readonly string[]): Promise<[string, string][]> => {
+    const digests = await mapInBatches(files, 64, digestOf);
+    const changed = files.filter((file, i) => previous.get(file) !== digests[i]);
+    await mapInBatches(changed, 64, (file) => rm(join(lastOutput, file), { force: true }));
+    await linkFiles(out, changed, lastOutput, async () => undefined);
+    return files.map((file, i): [string, string] => [file, digests[i] ?? '']);
+  };
   const first = await keep((await listFiles(out)).filter((file) => !later(file)));
   return {
     async finish(digest: string, parts: readonly InputPart[] = []) {
       const done = new Set(first.map(([file]) => file));
       const rest = await keep((await listFiles(out)).filter((file) => !done.has(file)));
       const entries = [...first, ...rest].sort(([a], [b]) => a.localeCompare(b));
+      const now = new Set(entries.map(([file]) => file));
+      await mapInBatches([...previous.keys()].filter((file) => !now.has(file)), 64, (file) => rm(join(lastOutput, file), { force: true }));
       await writeFile(lastOutputFiles, JSON.stringify(entries));
       await writeFile(lastInputParts, JSON.stringify(parts));
       await writeFile(lastInputs, digest);
