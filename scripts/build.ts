@@ -10,7 +10,7 @@
  * Arguments go to `astro build` as they are.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -99,17 +99,45 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
+/**
+ * Empties the output folder (but for `.git`, as Astro would) and links into it the pages
+ * Astro's incremental build kept from its last run (`<cacheDir>/dist/`), then lists them in
+ * `listFile`, last: the integration waits for that list before Astro writes anything there
+ * (`astro:build:start`), so this runs while Astro starts. Astro, told not to empty the
+ * folder, leaves a page whose inputs did not change where it is instead of copying it from
+ * its cache (at 10,000 docs pages it spent 8.2 s copying 12,941 pages), renders the others
+ * over their links (its cache holds the same bytes), and the integration deletes the linked
+ * pages it did not build this time. A failure is written to the list for Astro to report.
+ */
+async function prepareOutput(listFile: string): Promise<void> {
+  try {
+    const { linkFiles, listFiles } = await import('../loaders/file-trees.ts');
+    const kept = join(folders.cacheDir, 'dist');
+    const files = await listFiles(kept);
+    const entries = await readdir(folders.out).catch(() => []);
+    await Promise.all(entries.filter((name) => name !== '.git').map((name) => rm(join(folders.out, name), { recursive: true, force: true })));
+    await linkFiles(kept, files, folders.out, async () => undefined);
+    await writeFile(`${listFile}.part`, JSON.stringify({ files }));
+  } catch (error) {
+    await writeFile(`${listFile}.part`, JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
+  }
+  await rename(`${listFile}.part`, listFile);
+}
+
 async function fullBuild({ keep: key }: Reuse): Promise<void> {
+  const prepared = join(dir, 'prepared.json');
+  const preparing = prepareOutput(prepared);
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...args], {
       cwd: process.cwd(),
       stdio: 'inherit',
       // Playbill's own builds send Astro no telemetry (and print no notice about it).
-      env: { ASTRO_TELEMETRY_DISABLED: '1', ...process.env, PLAYBILL_FINISH_FILE: finishFile },
+      env: { ASTRO_TELEMETRY_DISABLED: '1', ...process.env, PLAYBILL_FINISH_FILE: finishFile, PLAYBILL_OUT_PREPARED: prepared },
     });
     child.on('error', reject);
     child.on('close', resolve);
   });
+  await preparing;
   if (code !== 0) {
     process.exitCode = code ?? 1;
     return;

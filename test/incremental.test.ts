@@ -2,7 +2,7 @@
  * Incremental builds: a rebuild that reuses last build's pages must write exactly what a
  * build from nothing writes, byte for byte, and must actually reuse the unchanged pages.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,9 @@ let root: string;
 let rebuild: { dist: string; log: string };
 let fresh: { dist: string; log: string };
 let unchanged: { dist: string; log: string };
+let firstHadRetired = false;
+let rebuildFiles = new Map<string, Buffer>();
+let rebuildFolders: string[] = [];
 
 
 /**
@@ -23,20 +26,31 @@ const reused = (log: string) => [...log.matchAll(/├─ (\S+) \((?:restored|cac
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'playbill-incremental-'));
   const config = await copyFixturePortal(root);
-  const first = await buildPortal(config, {}, join(root, 'first'));
+  // A repository the second build no longer has: its entity's page must go.
+  const retired = join(root, 'site/repos/retired');
+  await mkdir(retired);
+  await writeFile(join(retired, 'catalog-info.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: retired-service\nspec:\n  type: service\n  lifecycle: deprecated\n  owner: team\n');
+  // Through `npm run build`'s script, as CI builds: it links the pages Astro kept into the
+  // output folder before Astro runs.
+  const first = await buildPortal(config, {}, join(root, 'first'), { script: true });
 
-  // One docs page edited, and the team renamed: pages that show the team's name must change.
+  // One docs page edited, one repository removed, and the team renamed: pages that show the team's name must change.
   const setup = join(root, 'site/repos/web/docs/setup.md');
   await writeFile(setup, `${await readFile(setup, 'utf8')}\n\nA sentence added after the first build.\n`);
+  await rm(retired, { recursive: true });
   const team = join(root, 'site/repos/team/catalog-info.yaml');
   await writeFile(team, (await readFile(team, 'utf8')).replace('title: The Team', 'title: The Renamed Team'));
+  firstHadRetired = (await outputFiles(first.dist)).has('catalog/default/component/retired-service/index.html');
 
   // Same cache folder as the first build, a new output folder (as in CI).
   await rm(first.dist, { recursive: true, force: true });
-  rebuild = await buildPortal(config, {}, join(root, 'first'));
+  rebuild = await buildPortal(config, {}, join(root, 'first'), { script: true });
   // From nothing, through `npm run build`'s script (index and service worker after Astro exits).
   // As on a new machine outside CI: Astro would print its telemetry notice on a first run.
   fresh = await buildPortal(config, { XDG_CONFIG_HOME: join(root, 'xdg'), CI: undefined }, join(root, 'fresh'), { script: true });
+  // The next build writes into the same folder: what the rebuild wrote is read first.
+  rebuildFiles = await outputFiles(rebuild.dist);
+  rebuildFolders = await readdir(join(rebuild.dist, 'catalog/default/component'));
   await rm(rebuild.dist, { recursive: true, force: true });
   unchanged = await buildPortal(config, {}, join(root, 'first'));
 }, 240_000);
@@ -46,6 +60,8 @@ describe('incremental rebuild', () => {
   it('reuses the pages whose data did not change', () => {
     const lines = reused(rebuild.log);
     expect(lines.length).toBeGreaterThan(5);
+    // Left where the build script linked them, not copied from Astro's cache.
+    expect(rebuild.log).toMatch(/├─ \S+ \(cached\)/);
     // An entity with nothing to do with the edits (the API pages now draw their owner, the team, in their graph).
     expect(lines.some((l) => l.includes('/catalog/default/component/shared-name/index.html'))).toBe(true);
     expect(lines.some((l) => l.includes('/docs/default/component/web/index.html'))).toBe(true);
@@ -59,7 +75,11 @@ describe('incremental rebuild', () => {
   });
 
   it('writes exactly what a build from nothing writes', async () => {
-    const [incremental, scratch] = await Promise.all([outputFiles(rebuild.dist), outputFiles(fresh.dist)]);
+    const [incremental, scratch] = [rebuildFiles, await outputFiles(fresh.dist)];
+    // The removed entity's page was there, and is gone (with its folder), though Astro kept it.
+    expect(firstHadRetired).toBe(true);
+    expect(incremental.has('catalog/default/component/retired-service/index.html')).toBe(false);
+    expect(rebuildFolders).not.toContain('retired-service');
     expect([...incremental.keys()].sort()).toEqual([...scratch.keys()].sort());
     const differing = [...scratch].filter(([path, bytes]) => !incremental.get(path)?.equals(bytes)).map(([path]) => path);
     expect(differing).toEqual([]);

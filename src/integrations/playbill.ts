@@ -1,5 +1,5 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { z } from 'zod';
@@ -28,8 +28,14 @@ export function playbill(): AstroIntegration {
         root = fileURLToPath(config.root);
         base = config.base.endsWith('/') ? config.base : `${config.base}/`;
       },
-      'astro:build:done': async ({ dir, logger }) => {
+      'astro:build:start': async () => {
+        const prepared = process.env['PLAYBILL_OUT_PREPARED'];
+        if (prepared) await preparedOutput(prepared);
+      },
+      'astro:build:done': async ({ dir, assets: built, logger }) => {
         const out = fileURLToPath(dir);
+        const prepared = process.env['PLAYBILL_OUT_PREPARED'];
+        if (prepared) await dropUnbuilt(out, prepared, built);
         const { dir: assets, manifest } = assetPaths(cacheDir);
         const listed = manifestSchema.safeParse(JSON.parse(await readFile(manifest, 'utf8').catch(() => '{"digest":"","files":[]}')));
         const files = listed.success ? listed.data.files : [];
@@ -44,4 +50,40 @@ export function playbill(): AstroIntegration {
       },
     },
   };
+}
+
+/**
+ * Deletes the pages `scripts/build.ts` linked into the output before the build (listed in
+ * `listFile`) that Astro did not build again (`built`: every route's output files, kept ones
+ * included): an entity or docs page that is gone. Folders left empty go too.
+ */
+async function dropUnbuilt(dir: string, listFile: string, built: Map<string, URL[]>): Promise<void> {
+  const out = resolve(dir);
+  const produced = new Set([...built.values()].flat().map((url) => relative(out, fileURLToPath(url)).split(sep).join('/')));
+  const linked = await preparedOutput(listFile);
+  for (const file of linked.filter((f) => !produced.has(f))) {
+    await rm(join(out, file), { force: true });
+    for (let folder = dirname(join(out, file)); folder.startsWith(`${out}${sep}`); folder = dirname(folder)) {
+      if (!(await rmdir(folder).then(() => true, () => false))) break;
+    }
+  }
+}
+
+const preparedSchema = z.union([z.object({ files: z.array(z.string()) }), z.object({ error: z.string() })]);
+
+/**
+ * The pages `scripts/build.ts` linked into the output, once it has: it prepares the folder
+ * while Astro starts and writes the list last. Waits for it (a few seconds at most).
+ */
+async function preparedOutput(listFile: string): Promise<string[]> {
+  for (let waited = 0; ; waited += 20) {
+    const text = await readFile(listFile, 'utf8').catch(() => undefined);
+    if (text !== undefined) {
+      const prepared = preparedSchema.parse(JSON.parse(text));
+      if ('error' in prepared) throw new Error(`could not prepare the output folder: ${prepared.error}`);
+      return prepared.files;
+    }
+    if (waited > 120_000) throw new Error(`the output folder was not prepared in time (${listFile})`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
