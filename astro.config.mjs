@@ -47,8 +47,8 @@ export default defineConfig({
     build: {
       // No inline scripts, so hosts can send Content-Security-Policy: script-src 'self'.
       assetsInlineLimit: 0,
-      // `npm run build` empties the output folder itself and puts back the pages Astro may
-      // leave as they are (scripts/build.ts, prepareOutput); Astro must not empty it again.
+      // `npm run build` empties the output folder itself and links back the pages Astro may
+      // leave as they are (scripts/prepare-output.ts); Astro must not empty it again.
       ...(process.env.PLAYBILL_OUT_PREPARED ? { emptyOutDir: false } : {}),
     },
     plugins: [withoutDeadHeadInjectDirective()],

@@ -53,7 +53,7 @@ export function playbill(): AstroIntegration {
 }
 
 /**
- * Deletes the pages `scripts/build.ts` linked into the output before the build (listed in
+ * Deletes the pages `scripts/prepare-output.ts` linked into the output before the build (listed in
  * `listFile`) that Astro did not build again (`built`: every route's output files, kept ones
  * included): an entity or docs page that is gone. Folders left empty go too.
  */
@@ -72,8 +72,8 @@ async function dropUnbuilt(dir: string, listFile: string, built: Map<string, URL
 const preparedSchema = z.union([z.object({ files: z.array(z.string()) }), z.object({ error: z.string() })]);
 
 /**
- * The pages `scripts/build.ts` linked into the output, once it has: it prepares the folder
- * while Astro starts and writes the list last. Waits for it (a few seconds at most).
+ * The pages `scripts/prepare-output.ts` linked into the output, once it has: it prepares
+ * the folder while Astro starts and writes the list last. Waits for it (a few seconds at most).
  */
 async function preparedOutput(listFile: string): Promise<string[]> {
   for (let waited = 0; ; waited += 20) {
