@@ -254,7 +254,7 @@ export async function keepLastBuild(
   digestOf = folderDigests(out),
 ): Promise<{ finish(digest: string, parts?: readonly InputPart[]): Promise<void> }> {
   const { lastOutput, lastOutputFiles, lastInputs, lastInputParts } = cacheLayout(cacheDir);
-  await rm(lastInputs, { force: true });
+  await forgetLastBuild(cacheDir);
   const previous = new Map(await readCacheFile(lastOutputFiles, pairsSchema));
   // The list goes first: from here until `finish` writes it again, the kept files match no list.
   await rm(lastOutputFiles, { force: true });

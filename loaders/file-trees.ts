@@ -20,12 +20,19 @@ export async function listFiles(dir: string): Promise<string[]> {
  * file systems, where links cannot go, the files are copied.
  */
 export async function linkFiles<T>(from: string, files: readonly string[], to: string, then: (file: string) => Promise<T>): Promise<T[]> {
-  // A folder per page (`format: 'directory'`): thousands, so created 64 at a time.
-  await mapInBatches([...new Set(files.map((file) => dirname(join(to, file))))].sort(), 64, (folder) => mkdir(folder, { recursive: true }));
+  await makeFolders(to, files);
   return mapInBatches(files, 64, async (file) => {
     await link(join(from, file), join(to, file)).catch(() => copyFile(join(from, file), join(to, file)));
     return then(file);
   });
+}
+
+/**
+ * Creates under `to` the folders that `files` (relative paths) go into. A folder per page
+ * (`format: 'directory'`) makes thousands, so 64 at a time.
+ */
+export async function makeFolders(to: string, files: readonly string[]): Promise<void> {
+  await mapInBatches([...new Set(files.map((file) => dirname(join(to, file))))].sort(), 64, (folder) => mkdir(folder, { recursive: true }));
 }
 
 /** A file's digest: SHA-256 of its bytes, base64url. */

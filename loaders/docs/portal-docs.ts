@@ -1,4 +1,4 @@
-import { mapInBatches } from '../batches.ts';
+import { mapInBatches, SOURCES_AT_A_TIME } from '../batches.ts';
 import { cacheLayout } from '../cache-layout.ts';
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -65,9 +65,7 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
     if (problem) problems.push(problem);
     if (location) located.push({ node, location });
   }
-  // Four sites at a time (Node's file-system threads): one at a time, reading them mostly
-  // waited on file reads; 16 were no faster and raised the 10,000-page build's peak memory.
-  const prepared = await mapInBatches(located, 4, async ({ node, location }) => ({
+  const prepared = await mapInBatches(located, SOURCES_AT_A_TIME, async ({ node, location }) => ({
     node,
     docs: await prepareEntityDocs(node, location, {
       base: options.base,

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { link, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import { z } from 'zod';
 import { mapInBatches } from '../../loaders/batches.ts';
 import { cacheLayout } from '../../loaders/cache-layout.ts';
-import { folderDigests, linkFiles, listFiles } from '../../loaders/file-trees.ts';
+import { folderDigests, linkFiles, listFiles, makeFolders } from '../../loaders/file-trees.ts';
 import type { Logger } from '../../loaders/logger.ts';
 
 /** What finishing a built site needs to know. */
@@ -113,7 +113,7 @@ async function writeIndex(out: string, into: string, previous: string): Promise<
   if (added.errors.length) throw new Error(`Pagefind indexing failed: ${added.errors.join('; ')}`);
   const built = await index.getFiles();
   if (built.errors.length) throw new Error(`Pagefind could not write its index: ${built.errors.join('; ')}`);
-  for (const folder of new Set(built.files.map((file) => dirname(join(into, file.path))))) await mkdir(folder, { recursive: true });
+  await makeFolders(into, built.files.map((file) => file.path));
   const kept = await mapInBatches(built.files, 64, async ({ path, content }) => {
     const before = await readFile(join(previous, path)).catch(() => undefined);
     if (before?.equals(content) && (await link(join(previous, path), join(into, path)).then(() => true, () => false))) return true;
