@@ -3,8 +3,13 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
 import { loadConfig } from './loaders/config.ts';
+import { waitForGoAhead } from './src/integrations/go-ahead.ts';
 import { playbill } from './src/integrations/playbill.ts';
 
+// Under `npm run build`, Astro loads its code while the build script checks whether the last
+// build's output can be put back instead, and waits here, before it reads or writes
+// anything, for the script to say a build is needed (it stops Astro otherwise).
+await waitForGoAhead();
 const { config } = loadConfig();
 
 /**

@@ -4,14 +4,15 @@
  * inside Astro's build it adds that to everything Astro still holds (10,000 docs pages:
  * 2.7 GiB together, against 1.6 GiB for the larger of the two alone).
  *
- * Before all that, scripts/reuse-last-build.ts compares the digest of every input with the
- * last build's: when nothing changed, the last build's output, kept in the build cache, is
- * put back and Astro does not run at all. Otherwise, while Astro starts,
- * scripts/prepare-output.ts links the pages Astro kept into the output folder.
- * Arguments go to `astro build` as they are.
+ * Astro is started first, and while it loads its own code, scripts/reuse-last-build.ts
+ * compares the digest of every input with the last build's. Astro waits for the verdict
+ * before it reads the catalog or writes anything (astro.config.mjs). When nothing changed,
+ * Astro is stopped and the last build's output, kept in the build cache, is put back.
+ * Otherwise Astro goes ahead, and scripts/prepare-output.ts links the pages Astro kept into
+ * the output folder while it crawls. Arguments go to `astro build` as they are.
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -74,7 +75,8 @@ function keepKey(value: unknown): KeepKey | undefined {
 
 const folders = buildFolders();
 const dir = await mkdtemp(join(tmpdir(), 'playbill-build-'));
-const finishFile = join(dir, 'finish.json');
+const files = { finish: join(dir, 'finish.json'), prepared: join(dir, 'prepared.json'), start: join(dir, 'start') };
+const astro = startAstro();
 try {
   const started = Date.now();
   const reuse = await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/reuse-last-build.ts'), folders.out, folders.cacheDir, ...folders.rest], { maxBuffer: 1024 * 1024 })
@@ -87,17 +89,48 @@ try {
       return { restored: false, unavailable: `the check failed (${why})` };
     });
   if (reuse.restored) {
+    await stopAstro(astro.child);
     log.info(`nothing changed since the last build (inputs ${reuse.digest?.slice(0, 12)}): its output is back in ${relative(process.cwd(), folders.out) || '.'} in ${Date.now() - started} ms`);
   } else {
     if (reuse.unavailable) log.info(`every page is built, as the last build's output cannot be reused: ${reuse.unavailable}`);
     else if (reuse.changed?.length) log.info(`changed since the last build: ${reuse.changed.join('; ')}`);
-    await fullBuild(reuse);
+    await fullBuild(reuse, astro.exited);
   }
 } catch (error) {
   process.stderr.write(`playbill build: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;
 } finally {
+  // Never leave Astro waiting for a verdict that will not come.
+  await stopAstro(astro.child);
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Starts `astro build`. It loads its code and then waits (astro.config.mjs) until
+ * `files.start` exists: the go-ahead this script gives once it knows a full build is needed.
+ * Loading Astro's code overlaps the reuse check: 0.5 s to 1.5 s less for every full build.
+ */
+function startAstro(): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...args], {
+    cwd: process.cwd(),
+    stdio: 'inherit',
+    // Playbill's own builds send Astro no telemetry (and print no notice about it).
+    env: { ASTRO_TELEMETRY_DISABLED: '1', ...process.env, PLAYBILL_START_FILE: files.start, PLAYBILL_FINISH_FILE: files.finish, PLAYBILL_OUT_PREPARED: files.prepared },
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  exited.catch(() => undefined);
+  return { child, exited };
+}
+
+/** Stops Astro if it still runs (it has written nothing while it waited for the go-ahead). */
+async function stopAstro(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  child.kill('SIGTERM');
+  await closed;
 }
 
 /**
@@ -112,19 +145,11 @@ async function prepareOutput(listFile: string): Promise<void> {
   if (why && !(await readFile(listFile, 'utf8').then(() => true, () => false))) await writeFile(listFile, JSON.stringify({ error: why }));
 }
 
-async function fullBuild({ keep: key }: Reuse): Promise<void> {
-  const prepared = join(dir, 'prepared.json');
-  const preparing = prepareOutput(prepared);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', ...args], {
-      cwd: process.cwd(),
-      stdio: 'inherit',
-      // Playbill's own builds send Astro no telemetry (and print no notice about it).
-      env: { ASTRO_TELEMETRY_DISABLED: '1', ...process.env, PLAYBILL_FINISH_FILE: finishFile, PLAYBILL_OUT_PREPARED: prepared },
-    });
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
+async function fullBuild({ keep: key }: Reuse, astroExited: Promise<number | null>): Promise<void> {
+  const preparing = prepareOutput(files.prepared);
+  await writeFile(`${files.start}.part`, '');
+  await rename(`${files.start}.part`, files.start);
+  const code = await astroExited;
   await preparing;
   if (code !== 0) {
     process.exitCode = code ?? 1;
@@ -133,7 +158,7 @@ async function fullBuild({ keep: key }: Reuse): Promise<void> {
   // Imported only now: loaded before, Pagefind and the rest sat in this process's memory
   // (about 40 MiB) the whole time Astro ran, adding to the build's peak.
   const { finishOptionsSchema, finishSite } = await import('../src/integrations/search-and-offline.ts');
-  const options = finishOptionsSchema.parse(JSON.parse(await readFile(finishFile, 'utf8')));
+  const options = finishOptionsSchema.parse(JSON.parse(await readFile(files.finish, 'utf8')));
   const keep = key !== undefined && resolve(options.out) === folders.out && resolve(options.cacheDir) === folders.cacheDir;
   if (key !== undefined && !keep) log.info(`output not kept for the next build: Astro wrote to ${options.out} (cache ${options.cacheDir}), not where this script looks`);
   // Kept while Pagefind indexes (in its own process): every file but the index and the

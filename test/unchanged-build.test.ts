@@ -3,7 +3,7 @@
  * back from the build cache without Astro running, byte for byte what a full build writes;
  * one changed input and the build runs in full again.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,8 @@ let afterEdit: { dist: string; log: string };
 let editedPage: string;
 let firstFiles: Map<string, Buffer>;
 let againFiles: Map<string, Buffer>;
+/** Astro's content store before and after the build that put the output back. */
+let store: { before: string; after: string };
 
 
 beforeAll(async () => {
@@ -28,7 +30,11 @@ beforeAll(async () => {
   firstFiles = await outputFiles(first.dist);
   // As in CI: the cache folder kept, the output folder new.
   await rm(first.dist, { recursive: true, force: true });
+  const storeFile = join(root, 'build/cache/data-store.json');
+  const storeState = async () => `${(await stat(storeFile)).mtimeMs} ${(await readFile(storeFile)).length}`;
+  const before = await storeState();
   again = await build();
+  store = { before, after: await storeState() };
   // Read now: every build here writes to the same output folder.
   againFiles = await outputFiles(again.dist);
   const setup = join(root, 'site/repos/web/docs/setup.md');
@@ -48,6 +54,10 @@ describe('a build with nothing changed', () => {
   it('puts the last output back without running Astro', () => {
     expect(again.log).toMatch(/\[playbill:build\] nothing changed since the last build \(inputs [0-9a-f]{12}\): its output is back in/);
     expect(again.log).not.toMatch(/\[build\]|\[content\]|generating static routes/);
+  });
+
+  it('stops Astro, started alongside the check, before it touched its cache', () => {
+    expect(store.after).toBe(store.before);
   });
 
   it('writes exactly what the full build wrote', async () => {
