@@ -143,8 +143,11 @@ describe('the last build\'s output', () => {
   });
 
   it('comes back, file for file, for the same digest only', async () => {
-    expect(await restoreLastBuild(cacheDir(), 'd2', out())).toBe(false);
-    expect(await restoreLastBuild(cacheDir(), 'd1', out())).toBe(true);
+    const matched: string[] = [];
+    expect(await restoreLastBuild(cacheDir(), 'd2', out(), () => matched.push('d2'))).toBe(false);
+    expect(await restoreLastBuild(cacheDir(), 'd1', out(), () => matched.push('d1'))).toBe(true);
+    // Said as soon as the digest matched, so the build script can stop the Astro it started.
+    expect(matched).toEqual(['d1']);
     expect(await readFile(join(out(), 'docs/a/index.html'), 'utf8')).toBe('<h1>a</h1>');
     expect(await readFile(join(out(), '_astro/app.js'), 'utf8')).toBe('console.log(1)');
   });
@@ -175,7 +178,10 @@ describe('the last build\'s output', () => {
     const files = JSON.parse(await readFile(cacheLayout(cacheDir()).lastOutputFiles, 'utf8')) as [string, string][];
     expect(files).toContainEqual(['index.html', early]);
     expect(early).toBe(createHash('sha256').update('<h1>page</h1>').digest('base64url'));
-    expect(await restoreLastBuild(cacheDir(), 'd4', out())).toBe(false);
+    // The digest matches, then a kept file fails its check: said to match, and not restored.
+    let matched = false;
+    expect(await restoreLastBuild(cacheDir(), 'd4', out(), () => (matched = true))).toBe(false);
+    expect(matched).toBe(true);
   });
 
   it('links again only the files that changed, and drops those the output no longer has', async () => {

@@ -213,12 +213,14 @@ const pairsSchema = z.array(z.tuple([z.string(), z.string()]));
  * Puts the last build's output into `out` when its inputs had this digest and none of its
  * files changed since; false otherwise (then nothing was touched). The digest file is
  * written last and removed first, so an output kept only in part is never used.
+ * `onMatch` is called as soon as the digest matches, before the kept files are checked.
  */
-export async function restoreLastBuild(cacheDir: string, digest: string, out: string): Promise<boolean> {
+export async function restoreLastBuild(cacheDir: string, digest: string, out: string, onMatch?: () => void): Promise<boolean> {
   const { lastOutput, lastOutputFiles, lastInputs } = cacheLayout(cacheDir);
   if ((await readFile(lastInputs, 'utf8').catch(() => '')) !== digest) return false;
   const files = await readCacheFile(lastOutputFiles, pairsSchema);
   if (!files) return false;
+  onMatch?.();
   const intact = await mapInBatches(files, 64, async ([file, bytes]) => (await fileDigest(join(lastOutput, file)).catch(() => '')) === bytes);
   if (!intact.every(Boolean)) {
     // A kept file changed since: the next full build keeps its output afresh.

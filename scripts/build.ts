@@ -52,7 +52,7 @@ interface Reuse {
   keep?: KeepKey;
 }
 
-/** Its one line of JSON (read without zod: this process stays small while Astro runs). */
+/** Its last line of JSON (read without zod: this process stays small while Astro runs). */
 function parseReuse(text: string): Reuse {
   const value: unknown = JSON.parse(text);
   if (typeof value !== 'object' || value === null || !('restored' in value) || typeof value.restored !== 'boolean') {
@@ -76,24 +76,28 @@ function keepKey(value: unknown): KeepKey | undefined {
 const folders = buildFolders();
 const dir = await mkdtemp(join(tmpdir(), 'playbill-build-'));
 const files = { finish: join(dir, 'finish.json'), prepared: join(dir, 'prepared.json'), start: join(dir, 'start') };
-const astro = startAstro();
+let astro = startAstro();
 try {
   const started = Date.now();
-  const reuse = await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/reuse-last-build.ts'), folders.out, folders.cacheDir, ...folders.rest], { maxBuffer: 1024 * 1024 })
-    .then(({ stdout }) => parseReuse(stdout))
-    .catch(async (error: unknown): Promise<Reuse> => {
-      // Reusing the last output only saves time: whatever went wrong, build in full, and
-      // forget the kept output (the full build writes over files it may share).
-      await rm(cacheLayout(folders.cacheDir).lastInputs, { force: true }).catch(() => undefined);
-      const why = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-      return { restored: false, unavailable: `the check failed (${why})` };
-    });
+  let stopping: Promise<void> | undefined;
+  const reuse = await checkReuse(() => (stopping = stopAstro(astro.child))).catch(async (error: unknown): Promise<Reuse> => {
+    // Reusing the last output only saves time: whatever went wrong, build in full, and
+    // forget the kept output (the full build writes over files it may share).
+    await rm(cacheLayout(folders.cacheDir).lastInputs, { force: true }).catch(() => undefined);
+    const why = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    return { restored: false, unavailable: `the check failed (${why})` };
+  });
   if (reuse.restored) {
-    await stopAstro(astro.child);
+    await (stopping ?? stopAstro(astro.child));
     log.info(`nothing changed since the last build (inputs ${reuse.digest?.slice(0, 12)}): its output is back in ${relative(process.cwd(), folders.out) || '.'} in ${Date.now() - started} ms`);
   } else {
     if (reuse.unavailable) log.info(`every page is built, as the last build's output cannot be reused: ${reuse.unavailable}`);
     else if (reuse.changed?.length) log.info(`changed since the last build: ${reuse.changed.join('; ')}`);
+    // The digest matched but a kept file had changed since: Astro was stopped too early.
+    if (stopping) {
+      await stopping;
+      astro = startAstro();
+    }
     await fullBuild(reuse, astro.exited);
   }
 } catch (error) {
@@ -103,6 +107,31 @@ try {
   // Never leave Astro waiting for a verdict that will not come.
   await stopAstro(astro.child);
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Runs scripts/reuse-last-build.ts and returns its verdict; calls `onMatch` as soon as it
+ * says the inputs' digest matches the kept output's, before it checks and restores the files.
+ */
+async function checkReuse(onMatch: () => void): Promise<Reuse> {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/reuse-last-build.ts'), folders.out, folders.cacheDir, ...folders.rest], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let errors = '';
+  let matched = false;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    if (!matched && out.startsWith(`${JSON.stringify({ match: true })}\n`)) {
+      matched = true;
+      onMatch();
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0) throw new Error(`it exited with code ${code}: ${errors.trim().split('\n')[0] ?? ''}`);
+  return parseReuse(out.trim().split('\n').at(-1) ?? '');
 }
 
 /**

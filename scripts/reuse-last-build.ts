@@ -9,7 +9,9 @@
  * Prints one JSON line: `{ "restored": true, "digest" }`, else `{ "restored": false }` with
  * the digest that did not match or why there is none (`unavailable`), and what the full build
  * keeps its output under (`keep`, whenever the inputs could be read); and the kept output is
- * forgotten: a full build is about to replace it.
+ * forgotten: a full build is about to replace it. Before it, as soon as the digest matches
+ * the kept output's, `{ "match": true }`: the build script then stops Astro, which it started
+ * alongside, instead of letting it load while the kept files are checked and put back.
  */
 import { join } from 'node:path';
 import { buildFingerprint, forgetLastBuild, restoreLastBuild, type Fingerprint } from '../loaders/build-fingerprint.ts';
@@ -20,7 +22,8 @@ const [out = '', cacheDir = '', ...args] = process.argv.slice(2);
 const fingerprint: Fingerprint = await Promise.resolve()
   .then(() => buildFingerprint(loadConfig(), { root: join(import.meta.dirname, '..'), cacheDir, args, env: process.env }))
   .catch((error: unknown) => ({ unavailable: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) }));
-if ('digest' in fingerprint && (await restoreLastBuild(cacheDir, fingerprint.digest, out))) {
+const match = () => process.stdout.write(`${JSON.stringify({ match: true })}\n`);
+if ('digest' in fingerprint && (await restoreLastBuild(cacheDir, fingerprint.digest, out, match))) {
   process.stdout.write(`${JSON.stringify({ restored: true, digest: fingerprint.digest })}\n`);
 } else {
   // A full build follows and writes over the output, which may share files with the kept one.

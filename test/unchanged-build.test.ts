@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheLayout } from '../loaders/cache-layout.ts';
 import { buildPortal, copyFixturePortal, outputFiles } from './support/build-portal.ts';
 
 let root: string;
@@ -14,6 +15,10 @@ let first: { dist: string; log: string };
 let again: { dist: string; log: string };
 let edited: { dist: string; log: string };
 let afterEdit: { dist: string; log: string };
+let afterEditFiles: Map<string, Buffer>;
+/** The build after a kept file was changed in the cache since it was kept. */
+let repaired: { dist: string; log: string };
+let repairedFiles: Map<string, Buffer>;
 let editedPage: string;
 let firstFiles: Map<string, Buffer>;
 let againFiles: Map<string, Buffer>;
@@ -43,6 +48,14 @@ beforeAll(async () => {
   edited = await build();
   editedPage = await readFile(join(edited.dist, 'docs/default/component/web/setup/index.html'), 'utf8');
   afterEdit = await build();
+  afterEditFiles = await outputFiles(afterEdit.dist);
+  // A kept page replaced in the cache: the digest of the inputs still matches, the page not.
+  const kept = join(cacheLayout(join(root, 'build/cache')).lastOutput, 'index.html');
+  await rm(kept);
+  await writeFile(kept, '<!doctype html><title>changed in the cache</title>');
+  await rm(afterEdit.dist, { recursive: true, force: true });
+  repaired = await build();
+  repairedFiles = await outputFiles(repaired.dist);
 }, 300_000);
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -73,6 +86,13 @@ describe('a build with nothing changed', () => {
     expect(edited.log).toMatch(/generating static routes/);
     const page = editedPage;
     expect(page).toContain('A sentence added after the restored build.');
+  });
+
+  it('builds in full, Astro started again, when a kept file changed after the digest matched', () => {
+    expect(repaired.log).not.toMatch(/nothing changed since the last build/);
+    expect(repaired.log).toMatch(/generating static routes/);
+    expect([...afterEditFiles].filter(([path, bytes]) => !repairedFiles.get(path)?.equals(bytes)).map(([path]) => path)).toEqual([]);
+    expect([...repairedFiles.keys()].filter((path) => !afterEditFiles.has(path))).toEqual([]);
   });
 
   it('has nothing to do again in the build after that', async () => {
