@@ -14,6 +14,8 @@ import type { Repository, Source } from '../sources/source.ts';
 /** The whole crawl's result: the graph plus every repository read. */
 export interface Catalog extends CatalogGraph {
   repositories: Repository[];
+  /** How many descriptor files were read (a lint that read none checked nothing). */
+  descriptors: number;
 }
 
 /** Builds the sources a config names. GitHub sources keep their downloads in `cacheDir`. */
@@ -41,6 +43,7 @@ export async function buildCatalog(sources: readonly Source[], options: CrawlOpt
   const counts = new Map<string, number>();
   const problems: Problem[] = [];
   const repositories: Repository[] = [];
+  let descriptors = 0;
   for (const source of sources) {
     const repos = await source.listRepositories();
     problems.push(...(source.problems ?? []));
@@ -61,11 +64,12 @@ export async function buildCatalog(sources: readonly Source[], options: CrawlOpt
     for (const result of results) {
       records.push(...result.records);
       problems.push(...result.problems);
+      descriptors += result.files.length;
     }
     repositories.push(...repos);
     counts.set(source.id, records.length - first);
   }
   if (options.removalGuard) await checkRemovals(counts, options.removalGuard);
   const graph = buildGraph(records);
-  return { nodes: graph.nodes, problems: sortProblems([...problems, ...graph.problems]), repositories };
+  return { nodes: graph.nodes, problems: sortProblems([...problems, ...graph.problems]), repositories, descriptors };
 }

@@ -110,4 +110,11 @@ describe('playbill lint', () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain('no/such/file.yaml does not exist');
   });
+
+  it('fails when the paths hold no descriptor at all, instead of passing with nothing checked', async () => {
+    const empty = await playbill(['lint', 'test/fixtures/plugins']);
+    expect(empty.code).toBe(1);
+    expect(empty.stdout).toContain('no catalog-info.yaml found in test/fixtures/plugins: nothing was checked');
+    expect(empty.stdout).not.toContain('No problems found');
+  });
 });
