@@ -1,10 +1,14 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'zod';
-import { portalLoaders, catalogNodeSchema, docsSiteSchema, entityCardsSchema, entityScoreSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema } from '../loaders/portal-loader.ts';
+import type * as PortalLoader from '../loaders/portal-loader.ts';
 import { loaded } from './lib/site.ts';
 import { problemSchema } from '../loaders/problems.ts';
 
+// Loaded by Node in astro.config.mjs (see there); imported through Vite only when this file
+// is read without it.
+const preloaded = (globalThis as Record<symbol, unknown>)[Symbol.for('playbill.portal-loader')] as typeof PortalLoader | undefined;
+const { portalLoaders, catalogNodeSchema, docsSiteSchema, entityCardsSchema, entityScoreSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema } = preloaded ?? (await import('../loaders/portal-loader.ts'));
 const catalog = portalLoaders(loaded);
 
 export const collections = {
