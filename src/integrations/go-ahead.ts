@@ -1,6 +1,19 @@
 import { access } from 'node:fs/promises';
 
 /**
+ * Returns once `file` exists, looking every `everyMs`. Before each wait, `check` is given the
+ * time waited so far and throws to give up. The build script hands Astro its go-ahead and
+ * the prepared output's list this way: each written under another name, then renamed, so a
+ * file that exists is whole.
+ */
+export async function untilFileExists(file: string, everyMs: number, check: (waitedMs: number) => void): Promise<void> {
+  for (let waited = 0; !(await access(file).then(() => true, () => false)); waited += everyMs) {
+    check(waited);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/**
  * `npm run build` starts Astro before it knows whether a build is needed (scripts/build.ts):
  * Astro loads its code while the build script checks whether the last build's output can be
  * put back. astro.config.mjs calls this before it reads or writes anything. It returns once
@@ -11,8 +24,7 @@ import { access } from 'node:fs/promises';
 export async function waitForGoAhead(file = process.env['PLAYBILL_START_FILE']): Promise<void> {
   if (!file) return;
   const parent = process.ppid;
-  while (!(await access(file).then(() => true, () => false))) {
+  await untilFileExists(file, 10, () => {
     if (process.ppid !== parent) throw new Error('the build script exited before it let Astro start');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  });
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { z } from 'zod';
 import { assetPaths } from '../../loaders/docs/portal-docs.ts';
+import { untilFileExists } from './go-ahead.ts';
 import { finishSite, type FinishOptions } from './search-and-offline.ts';
 import { copyMermaid } from './vendor.ts';
 
@@ -76,14 +77,10 @@ const preparedSchema = z.union([z.object({ files: z.array(z.string()) }), z.obje
  * the folder while Astro starts and writes the list last. Waits for it (a few seconds at most).
  */
 async function preparedOutput(listFile: string): Promise<string[]> {
-  for (let waited = 0; ; waited += 20) {
-    const text = await readFile(listFile, 'utf8').catch(() => undefined);
-    if (text !== undefined) {
-      const prepared = preparedSchema.parse(JSON.parse(text));
-      if ('error' in prepared) throw new Error(`could not prepare the output folder: ${prepared.error}`);
-      return prepared.files;
-    }
+  await untilFileExists(listFile, 20, (waited) => {
     if (waited > 120_000) throw new Error(`the output folder was not prepared in time (${listFile})`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  });
+  const prepared = preparedSchema.parse(JSON.parse(await readFile(listFile, 'utf8')));
+  if ('error' in prepared) throw new Error(`could not prepare the output folder: ${prepared.error}`);
+  return prepared.files;
 }
