@@ -69,14 +69,15 @@ export async function lint(paths: readonly string[], options: LintOptions): Prom
   const docs = await buildPortalDocs(catalog, { base: '/' });
   // Templates too: a template whose steps cannot run is an error in the build, so here as well.
   const templates = await buildPortalTemplates(catalog);
-  const missing: Problem[] = files.map((f) => ({ severity: 'error', repository: '', file: f, message: `${f} does not exist` }));
+  // Problems with the paths themselves: missing, or holding nothing to check.
+  const pathProblems: Problem[] = files.map((f) => ({ severity: 'error', repository: '', file: f, message: `${f} does not exist` }));
   // Paths that exist but hold no descriptor (a wrong folder, a descriptor under another
   // name) would otherwise pass with nothing checked.
-  if (catalog.descriptors === 0 && catalog.problems.length === 0 && missing.length === 0) {
+  if (catalog.descriptors === 0 && catalog.problems.length === 0 && pathProblems.length === 0) {
     const where = (paths.length ? paths : ['.']).join(', ');
-    missing.push({ severity: 'error', repository: '', file: where, message: `no catalog-info.yaml found in ${where}: nothing was checked (give the descriptor's path, or a folder that holds it)` });
+    pathProblems.push({ severity: 'error', repository: '', file: where, message: `no catalog-info.yaml found in ${where}: nothing was checked (give the descriptor's path, or a folder that holds it)` });
   }
-  const problems = [...missing, ...sortProblems([...catalog.problems, ...docs.problems, ...templates.problems])].filter(
+  const problems = [...pathProblems, ...sortProblems([...catalog.problems, ...docs.problems, ...templates.problems])].filter(
     (p) => !(options.ignoreMissingRefs && p.code === 'dangling-ref'),
   );
   const pathOf = (p: Problem) => {
