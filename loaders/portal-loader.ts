@@ -13,6 +13,7 @@ import { LayoutCache } from './graphs/layout-cache.ts';
 import { buildPortalGraphs, type StoredDrawing } from './graphs/portal-graphs.ts';
 import { storedDrawingSchema } from './graphs/subgraph.ts';
 import { writeDigestFiles } from './digest-files.ts';
+import { heldStoreSaves } from './held-store-saves.ts';
 import { PluginCache } from './plugins/plugin-cache.ts';
 import { githubGraphql, githubSourceSchema } from './sources/github.ts';
 import { resolvePlugins } from './plugins/registry.ts';
@@ -136,7 +137,17 @@ async function runPluginStage(loaded: LoadedConfig, catalog: Catalog, cacheDir: 
 export function portalLoaders(loaded: LoadedConfig): Record<CollectionName, Loader> {
   optionsSchema.parse({ loaded });
   const portalFor = memoisedPortal(loaded);
+  const held = heldStoreSaves();
+  const loaders = collectionLoaders(portalFor);
+  for (const loader of Object.values(loaders)) {
+    const load = loader.load;
+    loader.load = (context) => held(context, () => load(context));
+  }
+  return loaders;
+}
 
+/** Each collection's loader, taking its share of the one portal. */
+function collectionLoaders(portalFor: ReturnType<typeof memoisedPortal>): Record<CollectionName, Loader> {
   return {
     entities: {
       name: 'playbill:catalog',
