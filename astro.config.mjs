@@ -18,7 +18,11 @@ import * as portalLoader from './loaders/portal-loader.ts';
 // build's output can be put back instead, and waits here, before it reads or writes
 // anything, for the script to say a build is needed (it stops Astro otherwise).
 await waitForGoAhead();
-const { config } = loadConfig();
+const loaded = loadConfig();
+const { config } = loaded;
+// The config as read here, for src/content.config.ts: read there through Vite, its modules
+// (the config's schemas, the GitHub source's) would be transformed first.
+/** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('playbill.loaded-config')] = loaded;
 
 /**
  * Astro 7.3 writes `"use astro:head-inject";` at the top of every MDX file's

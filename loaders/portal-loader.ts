@@ -27,7 +27,7 @@ import { countProblems, problemId, problemSchema, sortProblems, type Problem } f
 /** What the `pluginCards` collection holds per entity: every plugin card it shows. */
 export const entityCardsSchema = z.object({ entityRef: z.string(), cards: z.array(storedCardSchema) });
 
-export { catalogNodeSchema, docsSiteSchema, entityScoreSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema };
+export { catalogNodeSchema, docsSiteSchema, entityScoreSchema, problemSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema };
 
 const optionsSchema = z.object({ loaded: z.object({ config: configSchema, file: z.string(), root: z.string() }) });
 

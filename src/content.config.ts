@@ -1,14 +1,15 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'zod';
+import type { LoadedConfig } from '../loaders/config.ts';
 import type * as PortalLoader from '../loaders/portal-loader.ts';
-import { loaded } from './lib/site.ts';
-import { problemSchema } from '../loaders/problems.ts';
 
-// Loaded by Node in astro.config.mjs (see there); imported through Vite only when this file
-// is read without it.
-const preloaded = (globalThis as Record<symbol, unknown>)[Symbol.for('playbill.portal-loader')] as typeof PortalLoader | undefined;
-const { portalLoaders, catalogNodeSchema, docsSiteSchema, entityCardsSchema, entityScoreSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema } = preloaded ?? (await import('../loaders/portal-loader.ts'));
+// The loaders and the config, loaded by Node in astro.config.mjs (see there); imported
+// through Vite only when this file is read without it.
+const handoff = globalThis as Record<symbol, unknown>;
+const preloaded = handoff[Symbol.for('playbill.portal-loader')] as typeof PortalLoader | undefined;
+const { portalLoaders, catalogNodeSchema, docsSiteSchema, entityCardsSchema, entityScoreSchema, problemSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema } = preloaded ?? (await import('../loaders/portal-loader.ts'));
+const loaded = (handoff[Symbol.for('playbill.loaded-config')] as LoadedConfig | undefined) ?? (await import('./lib/site.ts')).loaded;
 const catalog = portalLoaders(loaded);
 
 export const collections = {
