@@ -69,6 +69,9 @@ export default defineConfig({
       ...(process.env.PLAYBILL_OUT_PREPARED ? { emptyOutDir: false } : {}),
     },
     plugins: [withoutDeadHeadInjectDirective()],
+    // `npm run dev` would otherwise watch the benchmark's generated organisations and sites
+    // (`npm run bench`: 100,000 files at 10,000 docs pages, past Linux's default watch limit).
+    server: { watch: { ignored: ['**/bench/out/**'] } },
   },
   markdown: { shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' } } },
 });
