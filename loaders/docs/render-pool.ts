@@ -53,6 +53,7 @@ export async function renderSites(jobs: readonly SiteRenderJob[], highlighter: C
   const results: SiteRenderResult[] = new Array(jobs.length);
   let next = 0;
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./render-worker.ts', import.meta.url), { workerData: { cacheFile: options.cacheFile } }));
+  let rendered = false;
   try {
     await Promise.all(
       workers.map(
@@ -65,6 +66,7 @@ export async function renderSites(jobs: readonly SiteRenderJob[], highlighter: C
               worker.postMessage({ id, job });
             };
             worker.on('message', (message: unknown) => {
+              if (rendered) return;
               const reply = replySchema.safeParse(message);
               if (!reply.success) return reject(new Error(`docs render worker sent an unexpected reply: ${reply.error.message}`));
               if ('error' in reply.data) return reject(new Error(`docs render worker failed: ${reply.data.error}`));
@@ -79,8 +81,29 @@ export async function renderSites(jobs: readonly SiteRenderJob[], highlighter: C
           }),
       ),
     );
+    rendered = true;
+    await Promise.all(workers.map((worker) => releaseMemory(worker)));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return results;
+}
+
+/** How long a worker may take to free its memory before it is ended anyway. */
+const RELEASE_WAIT_MS = 10_000;
+
+/**
+ * Asks a worker with nothing left to render to free its memory (`release-heap.ts`) and waits
+ * for it to say so, for an error or exit, or for RELEASE_WAIT_MS; the caller then ends it.
+ */
+async function releaseMemory(worker: Worker): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, RELEASE_WAIT_MS);
+    worker.once('message', () => resolve());
+    worker.once('error', () => resolve());
+    worker.once('exit', () => resolve());
+    worker.postMessage({ finish: true });
+  });
+  clearTimeout(timer);
 }

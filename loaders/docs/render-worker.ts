@@ -5,17 +5,24 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import { CodeHighlighter } from './highlight.ts';
+import { releaseHeap } from './release-heap.ts';
 import { renderSite, siteRenderJobSchema } from './render-site.ts';
 
 const dataSchema = z.object({ cacheFile: z.string().optional() });
-const messageSchema = z.object({ id: z.number(), job: siteRenderJobSchema });
+const messageSchema = z.union([z.object({ id: z.number(), job: siteRenderJobSchema }), z.object({ finish: z.literal(true) })]);
 
 const highlighter = new CodeHighlighter();
 const { cacheFile } = dataSchema.parse(workerData);
 const ready = cacheFile ? highlighter.load(cacheFile) : Promise.resolve();
 
 parentPort?.on('message', async (message: unknown) => {
-  const { id, job } = messageSchema.parse(message);
+  const parsed = messageSchema.parse(message);
+  if ('finish' in parsed) {
+    // The last message: nothing more to render, so free this thread's memory before it ends.
+    parentPort?.postMessage({ finished: releaseHeap() });
+    return;
+  }
+  const { id, job } = parsed;
   try {
     await ready;
     const result = await renderSite(job, highlighter);
