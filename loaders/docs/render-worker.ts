@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import { CodeHighlighter } from './highlight.ts';
-import { releaseHeap } from './release-heap.ts';
+import { releaseHeap } from '../release-heap.ts';
 import { renderSite, siteRenderJobSchema } from './render-site.ts';
 
 const dataSchema = z.object({ cacheFile: z.string().optional() });
