@@ -29,4 +29,26 @@ describe('releaseHeap', () => {
     expect(kept).toBeGreaterThan(150);
     expect(released).toBeLessThan(60);
   }, 60_000);
+
+  it('never throws when threads call it at once (the flag it sets is the whole process\'s)', async () => {
+    const code = [
+      "import { parentPort } from 'node:worker_threads';",
+      `import { releaseHeap } from ${JSON.stringify(new URL('./release-heap.ts', import.meta.url).href)};`,
+      'parentPort.on(\'message\', () => parentPort.postMessage(releaseHeap()));',
+    ].join('\n');
+    const answers: unknown[] = [];
+    for (let round = 0; round < 20; round++) {
+      const workers = Array.from({ length: 4 }, () => new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`)));
+      await Promise.all(workers.map((w) => once(w, 'online')));
+      answers.push(...(await Promise.all(workers.map(async (w) => {
+        const answer = once(w, 'message');
+        w.postMessage('release');
+        return (await answer)[0];
+      }))));
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+    // Each answers true (freed) or false (another thread held the flag); none fails.
+    expect(answers).toHaveLength(80);
+    expect(answers.every((a) => typeof a === 'boolean')).toBe(true);
+  }, 60_000);
 });

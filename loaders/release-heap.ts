@@ -10,12 +10,19 @@ import { runInNewContext } from 'node:vm';
  * theirs stayed resident through it at 1,231 docs pages; a thread that had allocated 500 MiB
  * now leaves 28 MiB instead of 480), and by the build script once it only waits for
  * Pagefind. Its `gc` is taken from a fresh context with the flag that exposes it set just
- * for that.
+ * for that; the flag is the whole process's, so threads of one process take turns.
  */
 export function releaseHeap(): boolean {
+  let gc: unknown;
   setFlagsFromString('--expose-gc');
-  const gc: unknown = runInNewContext('gc');
-  setFlagsFromString('--no-expose-gc');
+  try {
+    gc = runInNewContext('gc');
+  } catch {
+    // Another thread unset the flag between the two calls: nothing is freed this time.
+    return false;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
   if (typeof gc !== 'function') return false;
   gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   return true;

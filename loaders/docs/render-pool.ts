@@ -53,20 +53,27 @@ export async function renderSites(jobs: readonly SiteRenderJob[], highlighter: C
   const results: SiteRenderResult[] = new Array(jobs.length);
   let next = 0;
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./render-worker.ts', import.meta.url), { workerData: { cacheFile: options.cacheFile } }));
-  let rendered = false;
+  // Workers free their memory one at a time (release-heap.ts sets and unsets a flag V8 holds
+  // for the whole process), each as soon as nothing is left for it to render.
+  let releases = Promise.resolve();
   try {
     await Promise.all(
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
+            let finished = false;
             const send = () => {
               const id = next++;
               const job = jobs[id];
-              if (job === undefined) return resolve();
+              if (job === undefined) {
+                finished = true;
+                releases = releases.then(() => releaseMemory(worker));
+                return resolve();
+              }
               worker.postMessage({ id, job });
             };
             worker.on('message', (message: unknown) => {
-              if (rendered) return;
+              if (finished) return;
               const reply = replySchema.safeParse(message);
               if (!reply.success) return reject(new Error(`docs render worker sent an unexpected reply: ${reply.error.message}`));
               if ('error' in reply.data) return reject(new Error(`docs render worker failed: ${reply.data.error}`));
@@ -81,8 +88,7 @@ export async function renderSites(jobs: readonly SiteRenderJob[], highlighter: C
           }),
       ),
     );
-    rendered = true;
-    await Promise.all(workers.map((worker) => releaseMemory(worker)));
+    await releases;
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
