@@ -23,8 +23,6 @@ export function cacheLayout(cacheDir: string) {
     pageHtml: join(root, 'html'),
     /** Relation-graph SVGs in digest-named files (kept out of the content store). */
     graphSvg: join(root, 'graphs'),
-    /** API definitions as their pages show them, named by a digest of their input. */
-    apiDefinitions: join(root, 'api-definitions'),
     /** Relation-graph layouts by the shape they were computed for. */
     graphLayouts: join(root, 'graph-layouts.json'),
     /** Each source's entity count in the last good build, for the mass-removal guard. */

@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegrationLogger } from 'astro';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { z } from 'zod';
-import { prepareDefinitions } from './catalog/api-definitions.ts';
 import { buildCatalog, sourcesOf, type Catalog } from './catalog/build-catalog.ts';
 import { configSchema, type LoadedConfig } from './config.ts';
 import { buildPortalDocs, type PortalDocs } from './docs/portal-docs.ts';
@@ -93,12 +92,10 @@ async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: Astro
     removalGuard: { file: layout.sourceCounts, maxDrop: loaded.config.catalog.maxRemovedShare, allow: process.env['PLAYBILL_ALLOW_REMOVAL'] === '1' },
   });
   const templates = await buildPortalTemplates(catalog, { logger: logger.fork('playbill:templates') });
-  // Docs keep the cores busy while plugins mostly wait on the network: run them side by side,
-  // and prepare the API definitions here while the docs render threads work.
+  // Docs keep the cores busy while plugins mostly wait on the network: run them side by side.
   const [docs, plugins] = await Promise.all([
     buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir, logger: logger.fork('playbill:docs'), limits: loaded.config.limits }),
     runPluginStage(loaded, catalog, cacheDir, logger.fork('playbill:plugins')),
-    prepareApiDefinitions(catalog, layout.apiDefinitions, logger.fork('playbill:apis')),
   ]);
   const layouts = new LayoutCache();
   await layouts.load(layout.graphLayouts);
@@ -118,20 +115,6 @@ async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: Astro
     templates: templates.templates,
     problems: sortProblems([...catalog.problems, ...docs.problems, ...plugins.problems, ...templates.problems]),
   };
-}
-
-/**
- * Every API's inline definition, highlighted and summarised for its page, each kept in a file
- * named after its input (loaders/catalog/api-definitions.ts); the nodes get the file's path.
- */
-async function prepareApiDefinitions(catalog: Catalog, dir: string, logger: Logger): Promise<void> {
-  const started = Date.now();
-  const { files, prepared } = await prepareDefinitions(catalog.nodes, dir);
-  for (const node of catalog.nodes) {
-    const file = files.get(node.ref);
-    if (file) node.definitionFile = file;
-  }
-  logger.info(`${files.size} API definitions (${prepared} prepared, ${files.size - prepared} as they were) in ${Date.now() - started} ms`);
 }
 
 /** Every plugin over the catalog, with what they fetched kept in the build cache. */

@@ -31,8 +31,6 @@ export const catalogNodeSchema = z.object({
     editUrl: z.string().optional(),
     lastModified: z.string().optional(),
   }),
-  /** An API's definition, highlighted and summarised during the content sync (api-definitions.ts). */
-  definitionFile: z.string().optional(),
 });
 
 export type CatalogNode = z.infer<typeof catalogNodeSchema>;
