@@ -89,8 +89,11 @@ describe('Satteri builds the tree remark builds', () => {
     expect(parsedByRemark(text)).toBe(true);
   });
 
-  it('sends remark every page with a line that starts with a colon, or a footnote; the rest to Satteri', () => {
+  it('sends remark every page with a line that starts with a colon, a footnote, or over 32 KiB; the rest to Satteri', () => {
     for (const text of ['- Term\n  : def', 'Footnote[^1].\n\n[^1]: The note', ':::note\ncontent\n:::']) expect(parsedByRemark(text), text).toBe(true);
+    // Long pages too: Satteri's time grows with the square of some hostile ones.
+    expect(parsedByRemark('a_'.repeat(20_000))).toBe(true);
+    expect(parsedByRemark('a_'.repeat(10_000))).toBe(false);
     for (const text of ['# Setup\n\nNote: a colon mid-line, https://example.com and [a link](x.md).\n\n| a | b |\n|---|---|\n| 1 | 2 |\n', SAME[0] ?? '']) expect(parsedByRemark(text), text).toBe(false);
   });
 });
