@@ -64,6 +64,8 @@ const SAME = [
   // Text: tabs, CRLF, unicode, trailing space, empty documents, things remark leaves as text.
   '\ttab\tinside\n\na\r\nb\r\n\r\nc\n\nemoji 🎉 and ünïcödé a\u00a0b\u2003c   ',
   '', '\n\n\n', '[]()',
+  // Front matter that is not YAML stays in the page (markdown.ts splits off the rest).
+  '---\nnot: [yaml\n---\n\nBody',
   'Hello :smile: world\n\n> [!NOTE]\n> alert body\n\nH~2~O and 2^10^ $x$ and $$y$$\n\n:::note\ncontent\n:::\n\n## Title {#id .cls}',
   'a: b\nkey: value in a paragraph',
 ];

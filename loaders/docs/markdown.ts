@@ -401,24 +401,23 @@ const processor = unified()
 
 /**
  * Satteri, a Markdown parser written in Rust (one Astro itself can use), builds the very
- * mdast remark-parse builds with GFM, node for node and position for position, about 25 times
- * faster: 0.1 s against 2.8–3.2 s for the 1,231 pages of `npm run bench`, where parsing was
- * 45% of rendering a page. Checked on every page of the shared corpus, the sample and the
- * bench, and on the edge cases in markdown.test.ts. It reads two things differently, so a
- * page that may hold one is parsed by remark: remark-definition-list's `: definition` lines
- * (any line that starts with a colon after list or quote markers), and footnote labels with
- * spaces or escapes, or inside a link's text (any `[^`). Long pages go to remark as well
- * (SATTERI_MAX_CHARS), and every page does without Satteri's native binding (an unsupported
- * platform).
+ * mdast remark-parse builds with GFM, node for node and position for position, about 25
+ * times faster: 0.1 s against 2.8–3.2 s for the 1,231 pages of `npm run bench`, where
+ * parsing was 45% of rendering a page. Checked on every page of the shared corpus, the
+ * sample and the bench, and on the edge cases in markdown-parser.test.ts. It reads two
+ * things differently, so a page that may hold one is parsed by remark: remark-definition-
+ * list's `: definition` lines (any line that starts with a colon after list or quote
+ * markers), and footnote labels with spaces or escapes, or inside a link's text (any `[^`).
+ * So is every page without Satteri's native binding (an unsupported platform).
  */
 const satteri = await import('satteri').catch(() => undefined);
 const REMARK_ONLY = /^[ \t>*+\-0-9.)]*:|\[\^/m;
 /**
- * Longer pages go to remark too: on some hostile inputs Satteri's time grows with the square
- * of the page (intra-word underscores: 8.6 s for 200,000 characters, 38 s for 400,000, where
- * remark takes 0.7 and 1.2 s; thousands of nested quotes likewise), and a repository's page
- * may be 2 MB. At this size such a page costs Satteri a quarter of a second; the corpus's
- * longest page is 2,660 bytes, the bench's 9,500.
+ * Longer pages go to remark too: on some hostile inputs Satteri's time grows with the
+ * square of the page (intra-word underscores: 8.6 s for 200,000 characters, 38 s for
+ * 400,000, where remark takes 0.7 and 1.2 s; thousands of nested quotes likewise), and a
+ * repository's page may be 2 MB. At this length such a page costs Satteri a quarter of a
+ * second; the corpus's longest page is 2,660 bytes, the bench's 9,500.
  */
 const SATTERI_MAX_CHARS = 32_768;
 
