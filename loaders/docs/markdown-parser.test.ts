@@ -64,6 +64,9 @@ const SAME = [
   // Text: tabs, CRLF, unicode, trailing space, empty documents, things remark leaves as text.
   '\ttab\tinside\n\na\r\nb\r\n\r\nc\n\nemoji 🎉 and ünïcödé a\u00a0b\u2003c   ',
   '', '\n\n\n', '[]()',
+  // HTML comments outside lists, and other HTML blocks inside them.
+  '<!-- c -->\n* b\n\npara\n<!-- c -->\nmore\n\n> <!-- c -->\n> x',
+  '* a\n  <div>\n  x\n  </div>\n* b\n* c\n  <div>x</div>\n* d',
   // Front matter that is not YAML stays in the page (markdown.ts splits off the rest).
   '---\nnot: [yaml\n---\n\nBody',
   'Hello :smile: world\n\n> [!NOTE]\n> alert body\n\nH~2~O and 2^10^ $x$ and $$y$$\n\n:::note\ncontent\n:::\n\n## Title {#id .cls}',
@@ -79,6 +82,14 @@ const DIFFERENT = [
   '[link [^1]](u)\n\n[^1]: n',
   '[^ a]\n\n[^ a]: x',
   '[^a\\]]\n\n[^a\\]]: x',
+  // A bare URL or address that runs into a cell's bar: Satteri links on into the next cell.
+  '|a|b|\n|-|-|\n|"https://example.com/about"|text|',
+  '| a | b |\n|---|---|\n| www.example.com| x |',
+  // HTML blocks that end on their own, at the end of a list item: Satteri keeps a line break.
+  '* a\n  <!-- c -->\n* b',
+  '1. a\n   <?php x ?>\n2. b',
+  '* <!-- c -->\n* b',
+  '* a\n\n  <script>x</script>\n* b',
 ];
 
 describe('Satteri builds the tree remark builds', () => {
@@ -91,8 +102,16 @@ describe('Satteri builds the tree remark builds', () => {
     expect(parsedByRemark(text)).toBe(true);
   });
 
-  it('sends remark every page with a line that starts with a colon, a footnote, or over 32 KiB; the rest to Satteri', () => {
+  it('sends remark every page with a line that starts with a colon, a footnote, a URL against a bar, or over 32 KiB; the rest to Satteri', () => {
     for (const text of ['- Term\n  : def', 'Footnote[^1].\n\n[^1]: The note', ':::note\ncontent\n:::']) expect(parsedByRemark(text), text).toBe(true);
+    // An HTML comment at the top level stays with Satteri.
+    expect(parsedByRemark('<!-- generated -->\n# Title\n\nText.')).toBe(false);
+    // A table with links in it, spaced from the bars, stays with Satteri.
+    expect(parsedByRemark('| a | b |\n|---|---|\n| https://example.com/x | www.example.com |')).toBe(false);
+    // Linear: a page of 30,000 at-signs is checked at once.
+    const started = performance.now();
+    expect(parsedByRemark(`${'@'.repeat(30_000)}|`)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1000);
     // Long pages too: Satteri's time grows with the square of some hostile ones.
     expect(parsedByRemark('a_'.repeat(20_000))).toBe(true);
     expect(parsedByRemark('a_'.repeat(10_000))).toBe(false);

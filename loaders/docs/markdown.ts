@@ -400,18 +400,45 @@ const processor = unified()
   .use(rehypeStringify, { allowDangerousHtml: true });
 
 /**
- * Satteri, a Markdown parser written in Rust (one Astro itself can use), builds the very
- * mdast remark-parse builds with GFM, node for node and position for position, about 25
- * times faster: 0.1 s against 2.8–3.2 s for the 1,231 pages of `npm run bench`, where
- * parsing was 45% of rendering a page. Checked on every page of the shared corpus, the
- * sample and the bench, and on the edge cases in markdown-parser.test.ts. It reads two
- * things differently, so a page that may hold one is parsed by remark: remark-definition-
- * list's `: definition` lines (any line that starts with a colon after list or quote
- * markers), and footnote labels with spaces or escapes, or inside a link's text (any `[^`).
- * So is every page without Satteri's native binding (an unsupported platform).
+ * Satteri, a Markdown parser written in Rust (one Astro itself can use), builds the mdast
+ * remark-parse builds with GFM about 25 times faster: 0.1 s against 2.8–3.2 s for the 1,231
+ * pages of `npm run bench`, where parsing was 45% of rendering a page. What it reads
+ * differently goes to remark: remark-definition-list's `: definition` lines (any line that
+ * starts with a colon after list or quote markers); footnote labels with spaces or escapes,
+ * or inside a link's text (any `[^`); a bare URL that runs into a table cell's `|` (Satteri
+ * carries the link on into the next cell); HTML comments and their like inside list items
+ * (it keeps the line break after them); long pages (SATTERI_MAX_CHARS); and every page when
+ * its native binding cannot load. The rest gives the same HTML: checked on every page of
+ * the shared corpus, the sample and the bench, on 1,172 READMEs and docs found in
+ * node_modules and on the system, and on the edge cases in markdown-parser.test.ts. Its
+ * trees differ from remark's only where no HTML changes: a task-list item's paragraph starts
+ * after the checkbox, and a reference's label keeps its entities.
  */
 const satteri = await import('satteri').catch(() => undefined);
 const REMARK_ONLY = /^[ \t>*+\-0-9.)]*:|\[\^/m;
+
+/**
+ * True when a line inside a list or quote (anything but `>` before it) opens an HTML block
+ * of the kinds that end on their own (`<!--`, `<?`, `<!X`, `<![CDATA[`, `<script`, `<pre`,
+ * `<style`, `<textarea`): at the end of a list item Satteri keeps the line break after it.
+ */
+function htmlBlockInContainer(text: string): boolean {
+  for (const match of text.matchAll(/^([ \t>*+\-0-9.)]*)<(?:[!?]|(?:script|pre|style|textarea)\b)/gim)) {
+    if (/[^>]/.test(match[1] ?? '')) return true;
+  }
+  return false;
+}
+
+/** True when a bare URL or address (`www.`, `://`, `@`) runs into a `|` with no space between. */
+function urlRunsIntoBar(text: string): boolean {
+  if (!text.includes('|')) return false;
+  // Word by word, so the check stays linear in the page's length.
+  for (const word of text.split(/[\s<]+/)) {
+    const bar = word.lastIndexOf('|');
+    if (bar > 0 && /www\.|:\/\/|@/.test(word.slice(0, bar))) return true;
+  }
+  return false;
+}
 /**
  * Longer pages go to remark too: on some hostile inputs Satteri's time grows with the
  * square of the page (intra-word underscores: 8.6 s for 200,000 characters, 38 s for
@@ -423,7 +450,7 @@ const SATTERI_MAX_CHARS = 32_768;
 
 /** True when a page (after preprocessing) is parsed by remark rather than Satteri. */
 export function parsedByRemark(text: string): boolean {
-  return !satteri || text.length > SATTERI_MAX_CHARS || REMARK_ONLY.test(text);
+  return !satteri || text.length > SATTERI_MAX_CHARS || REMARK_ONLY.test(text) || urlRunsIntoBar(text) || htmlBlockInContainer(text);
 }
 
 /** Satteri's options: GFM, and no front matter (split off before). */
