@@ -7,12 +7,6 @@ import { waitForGoAhead } from './src/integrations/go-ahead.ts';
 import { playbill } from './src/integrations/playbill.ts';
 import * as portalLoader from './loaders/portal-loader.ts';
 
-// The content loaders, loaded here by Node itself, and under `npm run build` while the reuse
-// check runs; src/content.config.ts takes them from here. Imported there, Vite would first
-// transform each of their TypeScript files: the content sync started 0.7 s later at 1,231
-// docs pages (medians of six one-repository rebuilds in alternating blocks). The catch:
-// under `astro dev`, a change to loader code needs a restart to show.
-/** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('playbill.portal-loader')] = portalLoader;
 
 // Under `npm run build`, Astro loads its code while the build script checks whether the last
 // build's output can be put back instead, and waits here, before it reads or writes
@@ -20,9 +14,12 @@ import * as portalLoader from './loaders/portal-loader.ts';
 await waitForGoAhead();
 const loaded = loadConfig();
 const { config } = loaded;
-// The config as read here, for src/content.config.ts: read there through Vite, its modules
-// (the config's schemas, the GitHub source's) would be transformed first.
-/** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('playbill.loaded-config')] = loaded;
+// The content loaders, loaded above by Node itself (under `npm run build` while the reuse
+// check runs), and the config as read here, handed to src/content.config.ts. Imported there,
+// Vite would first transform each of their TypeScript files: the content sync started 0.7 s
+// later at 1,231 docs pages (medians of six one-repository rebuilds in alternating blocks).
+// The catch: under `astro dev`, a change to loader code needs a restart to show.
+/** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('playbill.preloaded')] = { portalLoader, loaded };
 
 /**
  * Astro 7.3 writes `"use astro:head-inject";` at the top of every MDX file's

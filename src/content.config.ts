@@ -5,11 +5,10 @@ import type { LoadedConfig } from '../loaders/config.ts';
 import type * as PortalLoader from '../loaders/portal-loader.ts';
 
 // The loaders and the config, loaded by Node in astro.config.mjs (see there); imported
-// through Vite only when this file is read without it.
-const handoff = globalThis as Record<symbol, unknown>;
-const preloaded = handoff[Symbol.for('playbill.portal-loader')] as typeof PortalLoader | undefined;
-const { portalLoaders, catalogNodeSchema, docsSiteSchema, entityCardsSchema, entityScoreSchema, problemSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema } = preloaded ?? (await import('../loaders/portal-loader.ts'));
-const loaded = (handoff[Symbol.for('playbill.loaded-config')] as LoadedConfig | undefined) ?? (await import('./lib/site.ts')).loaded;
+// through Vite only when this file is read without them.
+const preloaded = (globalThis as Record<symbol, unknown>)[Symbol.for('playbill.preloaded')] as { portalLoader: typeof PortalLoader; loaded: LoadedConfig } | undefined;
+const { portalLoaders, catalogNodeSchema, docsSiteSchema, entityCardsSchema, entityScoreSchema, problemSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema } = preloaded?.portalLoader ?? (await import('../loaders/portal-loader.ts'));
+const loaded = preloaded?.loaded ?? (await import('./lib/site.ts')).loaded;
 const catalog = portalLoaders(loaded);
 
 export const collections = {
