@@ -418,6 +418,15 @@ const satteri = await import('satteri').catch(() => undefined);
 const REMARK_ONLY = /^[ \t>*+\-0-9.)]*:|\[\^/m;
 
 /**
+ * Pages longer than this go to remark: on some hostile inputs Satteri's time grows with the
+ * square of the page (intra-word underscores: 8.6 s for 200,000 characters, 38 s for
+ * 400,000, where remark takes 0.7 and 1.2 s; thousands of nested quotes likewise), and a
+ * repository's page may be 2 MB. At this length such a page costs Satteri a quarter of a
+ * second; the corpus's longest page is 2,660 bytes, the bench's 9,500.
+ */
+const SATTERI_MAX_CHARS = 32_768;
+
+/**
  * True when a line inside a list or quote (anything but `>` before it) opens an HTML block
  * of the kinds that end on their own (`<!--`, `<?`, `<!X`, `<![CDATA[`, `<script`, `<pre`,
  * `<style`, `<textarea`): at the end of a list item Satteri keeps the line break after it.
@@ -439,14 +448,6 @@ function urlRunsIntoBar(text: string): boolean {
   }
   return false;
 }
-/**
- * Longer pages go to remark too: on some hostile inputs Satteri's time grows with the
- * square of the page (intra-word underscores: 8.6 s for 200,000 characters, 38 s for
- * 400,000, where remark takes 0.7 and 1.2 s; thousands of nested quotes likewise), and a
- * repository's page may be 2 MB. At this length such a page costs Satteri a quarter of a
- * second; the corpus's longest page is 2,660 bytes, the bench's 9,500.
- */
-const SATTERI_MAX_CHARS = 32_768;
 
 /** True when a page (after preprocessing) is parsed by remark rather than Satteri. */
 export function parsedByRemark(text: string): boolean {
