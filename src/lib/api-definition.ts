@@ -3,13 +3,13 @@ import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
 
 /**
  * An API page's raw definition, highlighted. The page used Astro's `<Code>` component, whose
- * Shiki runs its grammars' regular expressions on Oniguruma (WebAssembly); on one thread
- * that was most of what an API page costs to build (a 134-line OpenAPI document: about
- * 13 ms, the rest of the page 2–3 ms). A definition is only ever shown in one of four
- * grammars, and for those Shiki's JavaScript regular-expression engine gives the same tokens
- * a quarter to a third faster, so this highlighter uses it, and writes the HTML `<Code>`
- * writes, byte for byte (`src/lib/api-definition.test.ts` checks both against Astro's own
- * highlighter on real and generated definitions and on edge cases).
+ * Shiki runs its grammars' regular expressions on Oniguruma (WebAssembly): 11–14 ms for a
+ * 134-line OpenAPI document, most of what an API page costs on Astro's one page-generation
+ * thread. A definition is only ever shown in one of four grammars, and for those Shiki's
+ * JavaScript regular-expression engine gives the same tokens in a quarter to a third less
+ * time (8–9 ms), so this highlighter uses it, and writes the HTML `<Code>` writes, byte for
+ * byte (`src/lib/api-definition.test.ts` checks that against Astro's own highlighter on
+ * real and generated definitions and on edge cases).
  */
 
 /** The grammars a definition can be shown in; anything else is shown as plain text. */
