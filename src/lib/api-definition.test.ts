@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { generateOrganisation } from '../../bench/generate.ts';
 import { CORPUS_DIR, describeWithCorpus } from '../../test/support/corpus.ts';
-import { definitionLang, highlightDefinition, isDefinitionUrl } from './api-definition.ts';
+import { definitionLang, highlightDefinition, isDefinitionUrl, JS_ENGINE_MAX_CHARS, JS_ENGINE_MAX_LINE, regexEngineFor } from './api-definition.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
@@ -43,9 +43,12 @@ async function definitionsIn(dir: string): Promise<{ type: string; definition: s
   return found;
 }
 
+/** Both engines (whichever the definition would get) write what `<Code>` writes. */
 async function expectSameAsAstro(type: string, definition: string): Promise<void> {
   const lang = definitionLang(type, definition);
-  expect(await highlightDefinition(definition, lang)).toBe(await astroCode(definition, lang));
+  const astro = await astroCode(definition, lang);
+  expect(await highlightDefinition(definition, lang, 'javascript')).toBe(astro);
+  expect(await highlightDefinition(definition, lang, 'oniguruma')).toBe(astro);
 }
 
 describe('highlightDefinition writes what Astro’s <Code> writes', () => {
@@ -91,6 +94,21 @@ describe('highlightDefinition writes what Astro’s <Code> writes', () => {
     for (const [type, definition] of cases) await expectSameAsAstro(type, definition);
   });
 
+  it('gives the JavaScript engine only definitions of ordinary shape; hostile lines go to Oniguruma', async () => {
+    expect(regexEngineFor('openapi: 3.0.0\ninfo: {}\n')).toBe('javascript');
+    expect(regexEngineFor(`a: ${'x'.repeat(JS_ENGINE_MAX_LINE - 3)}\nb: 1`)).toBe('javascript');
+    expect(regexEngineFor(`a: ${'x'.repeat(JS_ENGINE_MAX_LINE - 2)}\nb: 1`)).toBe('oniguruma');
+    expect(regexEngineFor('a: 1\n'.repeat(JS_ENGINE_MAX_CHARS / 5 + 1))).toBe('oniguruma');
+    // Minified JSON: one long line.
+    expect(regexEngineFor(JSON.stringify({ openapi: '3.0.0', paths: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`/p${i}`, {}])) }))).toBe('oniguruma');
+    // A line of escaped quotes: V8's backtracking takes time growing with its square (99 s
+    // at this length), Oniguruma about half a second. It is routed to Oniguruma, and comes
+    // out as Astro writes it.
+    const hostile = `a: "${'\\"x'.repeat(50_000)}\n`;
+    expect(regexEngineFor(hostile)).toBe('oniguruma');
+    expect(await highlightDefinition(hostile, 'yaml')).toBe(await astroCode(hostile, 'yaml'));
+  });
+
   it('names the language on the <pre> as Astro does, known grammar or not', async () => {
     expect(await highlightDefinition('a: 1', 'yaml')).toMatch(/^<pre class="astro-code astro-code-themes github-light github-dark"[^>]*data-language="yaml"/);
     expect(await highlightDefinition('x', 'txt')).toMatch(/data-language="txt"/);
@@ -115,7 +133,9 @@ describeWithCorpus('highlightDefinition on the corpus’s real definitions', () 
     expect(found.length).toBeGreaterThanOrEqual(5);
     for (const { type, definition, where } of found) {
       const lang = definitionLang(type, definition);
-      expect(await highlightDefinition(definition, lang), where).toBe(await astroCode(definition, lang));
+      const astro = await astroCode(definition, lang);
+      expect(await highlightDefinition(definition, lang, 'javascript'), where).toBe(astro);
+      expect(await highlightDefinition(definition, lang, 'oniguruma'), where).toBe(astro);
     }
   });
 });
