@@ -13,7 +13,8 @@ export interface CodeOptions {
   highlightLines?: ReadonlySet<number>;
 }
 
-const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
+/** The portal's code colours: light and dark, switched by CSS variables (API definitions use them too). */
+export const CODE_THEMES = { light: 'github-light', dark: 'github-dark' } as const;
 let highlighter: Promise<Highlighter> | undefined;
 
 function isBundled(lang: string): lang is BundledLanguage {
@@ -86,13 +87,13 @@ export class CodeHighlighter {
       return cached;
     }
     this.misses++;
-    highlighter ??= createHighlighter({ themes: Object.values(THEMES), langs: [] });
+    highlighter ??= createHighlighter({ themes: Object.values(CODE_THEMES), langs: [] });
     const shiki = await highlighter;
     if (lang !== 'text' && !shiki.getLoadedLanguages().includes(lang)) await shiki.loadLanguage(lang);
     const { lineNumbersFrom, highlightLines } = options;
     const html = shiki.codeToHtml(code, {
       lang,
-      themes: THEMES,
+      themes: CODE_THEMES,
       defaultColor: 'light',
       transformers: [
         {

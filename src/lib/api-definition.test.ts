@@ -7,17 +7,17 @@ import { bundledLanguages } from 'shiki/langs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { generateOrganisation } from '../../bench/generate.ts';
+import { CODE_THEMES } from '../../loaders/docs/highlight.ts';
 import { CORPUS_DIR, describeWithCorpus } from '../../test/support/corpus.ts';
 import { definitionLang, highlightDefinition, isDefinitionUrl, JS_ENGINE_MAX_CHARS, JS_ENGINE_MAX_LINE, regexEngineFor } from './api-definition.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
 
 /** What Astro's `<Code code lang themes>` writes: its own call of its own highlighter (astro/components/Code.astro). */
 async function astroCode(code: string, lang: string): Promise<string> {
   // Code.astro passes the language name where the type wants a grammar; Shiki loads it by name.
   const langs = [(Object.keys(bundledLanguages).includes(lang) ? lang : 'plaintext') as unknown as LanguageRegistration];
-  const highlighter = await createShikiHighlighter({ langs, theme: 'github-dark', themes: THEMES });
+  const highlighter = await createShikiHighlighter({ langs, theme: 'github-dark', themes: CODE_THEMES });
   return highlighter.codeToHtml(code, lang, { defaultColor: 'light', wrap: false, inline: false, transformers: [], attributes: {} });
 }
 

@@ -1,6 +1,7 @@
 import { createHighlighter, type Highlighter, type ShikiTransformer } from 'shiki';
 import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
 import { createOnigurumaEngine } from 'shiki/engine/oniguruma';
+import { CODE_THEMES } from '../../loaders/docs/highlight.ts';
 
 /**
  * An API page's raw definition, highlighted. The page used Astro's `<Code>` component, whose
@@ -23,7 +24,6 @@ import { createOnigurumaEngine } from 'shiki/engine/oniguruma';
 
 /** The grammars a definition can be shown in; anything else is shown as plain text. */
 const GRAMMARS = ['yaml', 'json', 'graphql', 'proto'] as const;
-const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
 
 /** True when the definition is only a link to where it lives. */
 export function isDefinitionUrl(definition: string): boolean {
@@ -55,7 +55,7 @@ function highlighterFor(engine: 'javascript' | 'oniguruma'): Promise<Highlighter
   if (!highlighter) {
     // Oniguruma as Astro loads it (@astrojs/internal-helpers' default engine).
     const regexEngine = engine === 'javascript' ? createJavaScriptRegexEngine() : createOnigurumaEngine(import('shiki/wasm'));
-    highlighter = createHighlighter({ langs: [...GRAMMARS], themes: Object.values(THEMES), engine: regexEngine });
+    highlighter = createHighlighter({ langs: [...GRAMMARS], themes: Object.values(CODE_THEMES), engine: regexEngine });
     highlighters.set(engine, highlighter);
   }
   return highlighter;
@@ -78,5 +78,5 @@ export async function highlightDefinition(definition: string, lang: string, engi
   const shiki = await highlighterFor(engine);
   // `<Code>` shows an unknown language as plain text but still names it on the `<pre>`.
   const grammar = (GRAMMARS as readonly string[]).includes(lang) ? lang : 'plaintext';
-  return shiki.codeToHtml(definition.replace(/(?:\r\n|\r|\n)$/, ''), { lang: grammar, themes: THEMES, defaultColor: 'light', transformers: [asAstroCode(lang)] });
+  return shiki.codeToHtml(definition.replace(/(?:\r\n|\r|\n)$/, ''), { lang: grammar, themes: CODE_THEMES, defaultColor: 'light', transformers: [asAstroCode(lang)] });
 }
