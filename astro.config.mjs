@@ -7,7 +7,6 @@ import { waitForGoAhead } from './src/integrations/go-ahead.ts';
 import { playbill } from './src/integrations/playbill.ts';
 import * as portalLoader from './loaders/portal-loader.ts';
 
-
 // Under `npm run build`, Astro loads its code while the build script checks whether the last
 // build's output can be put back instead, and waits here, before it reads or writes
 // anything, for the script to say a build is needed (it stops Astro otherwise).
