@@ -457,10 +457,10 @@ export function parsedByRemark(text: string): boolean {
 /** Satteri's options: GFM, and no front matter (split off before). */
 export const SATTERI_FEATURES = { gfm: true, frontmatter: false } as const;
 
-function parseMarkdown(text: string, input: { value: string; data: Record<string, unknown> }): MdastRoot {
-  if (satteri && !parsedByRemark(text)) {
+function parseMarkdown(input: { value: string; data: Record<string, unknown> }): MdastRoot {
+  if (satteri && !parsedByRemark(input.value)) {
     try {
-      return satteri.markdownToMdast(text, { features: SATTERI_FEATURES }) as MdastRoot;
+      return satteri.markdownToMdast(input.value, { features: SATTERI_FEATURES }) as MdastRoot;
     } catch {
       // Whatever Satteri trips on, remark reads the page as it always did.
     }
@@ -494,7 +494,7 @@ export async function renderDocsPage(source: string, paths: PagePaths, context: 
   const { text, abbreviations } = preprocessMarkdown(body);
   const data: PageData = { docPath: paths.docPath, ...(paths.repoPath !== undefined ? { repoPath: paths.repoPath } : {}), context, abbreviations, codeBlocks: [], problems: [], headings: [], hasMermaid: false };
   const input = { value: text, data: { playbill: data } };
-  const html = processor.stringify(await processor.run(parseMarkdown(text, input), input), input);
+  const html = processor.stringify(await processor.run(parseMarkdown(input), input), input);
   const heading = title ?? data.h1;
   return {
     html,
