@@ -21,6 +21,8 @@ export function cacheLayout(cacheDir: string) {
     docsSites: join(root, 'docs'),
     /** Docs page HTML in digest-named files (kept out of the content store). */
     pageHtml: join(root, 'html'),
+    /** API definitions highlighted and summarised, by the digest of the definition. */
+    apiViews: join(root, 'api-views'),
     /** Relation-graph SVGs in digest-named files (kept out of the content store). */
     graphSvg: join(root, 'graphs'),
     /** Relation-graph layouts by the shape they were computed for. */

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegrationLogger } from 'astro';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { z } from 'zod';
+import { findApiViews, listApiViews, storedApiViewSchema, type StoredApiView } from './apis/portal-apis.ts';
 import { buildCatalog, sourcesOf, type Catalog } from './catalog/build-catalog.ts';
 import { configSchema, type LoadedConfig } from './config.ts';
 import { buildPortalDocs, type PortalDocs } from './docs/portal-docs.ts';
@@ -27,7 +28,7 @@ import { countProblems, problemId, problemSchema, sortProblems, type Problem } f
 /** What the `pluginCards` collection holds per entity: every plugin card it shows. */
 export const entityCardsSchema = z.object({ entityRef: z.string(), cards: z.array(storedCardSchema) });
 
-export { catalogNodeSchema, docsSiteSchema, entityScoreSchema, problemSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema };
+export { catalogNodeSchema, docsSiteSchema, entityScoreSchema, problemSchema, storedApiViewSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema };
 
 const optionsSchema = z.object({ loaded: z.object({ config: configSchema, file: z.string(), root: z.string() }) });
 
@@ -35,6 +36,7 @@ const optionsSchema = z.object({ loaded: z.object({ config: configSchema, file: 
 interface Portal {
   catalog: Catalog;
   docs: PortalDocs;
+  apiViews: StoredApiView[];
   graphs: StoredDrawing[];
   cards: Map<string, StoredCard[]>;
   scores: EntityScore[];
@@ -55,7 +57,7 @@ async function syncStore(context: LoaderContext, entries: { id: string; data: Re
 }
 
 /** The portal's collections, each filled from the one crawl. */
-const COLLECTIONS = ['entities', 'problems', 'docsSites', 'docsPages', 'graphs', 'scorecards', 'pluginCards', 'templates'] as const;
+const COLLECTIONS = ['entities', 'problems', 'docsSites', 'docsPages', 'apiViews', 'graphs', 'scorecards', 'pluginCards', 'templates'] as const;
 type CollectionName = (typeof COLLECTIONS)[number];
 
 /**
@@ -92,11 +94,20 @@ async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: Astro
     removalGuard: { file: layout.sourceCounts, maxDrop: loaded.config.catalog.maxRemovedShare, allow: process.env['PLAYBILL_ALLOW_REMOVAL'] === '1' },
   });
   const templates = await buildPortalTemplates(catalog, { logger: logger.fork('playbill:templates') });
+  // API definitions not viewed by an earlier build are viewed on the docs' worker threads.
+  const views = await findApiViews(catalog.nodes, layout.apiViews);
   // Docs keep the cores busy while plugins mostly wait on the network: run them side by side.
   const [docs, plugins] = await Promise.all([
-    buildPortalDocs(catalog, { base: loaded.config.site.base, cacheDir, logger: logger.fork('playbill:docs'), limits: loaded.config.limits }),
+    buildPortalDocs(catalog, {
+      base: loaded.config.site.base,
+      cacheDir,
+      logger: logger.fork('playbill:docs'),
+      limits: loaded.config.limits,
+      definitions: views.missing.map(({ type, definition, file }) => ({ type, definition, file })),
+    }),
     runPluginStage(loaded, catalog, cacheDir, logger.fork('playbill:plugins')),
   ]);
+  const apiViews = await listApiViews(views, docs.definitionsKept);
   const layouts = new LayoutCache();
   await layouts.load(layout.graphLayouts);
   const graphs = buildPortalGraphs(catalog.nodes, { base: loaded.config.site.base, cache: layouts, logger: logger.fork('playbill:graphs') });
@@ -109,6 +120,7 @@ async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: Astro
   return {
     catalog,
     docs,
+    apiViews,
     graphs,
     cards: plugins.cards,
     scores,
@@ -174,6 +186,14 @@ function collectionLoaders(portalFor: ReturnType<typeof memoisedPortal>): Record
       async load(context) {
         const { docs } = await portalFor('docsSites', context);
         await syncStore(context, docs.sites.map((site) => ({ id: site.entityRef, data: { ...site } })));
+      },
+    },
+    apiViews: {
+      name: 'playbill:api-views',
+      schema: storedApiViewSchema,
+      async load(context) {
+        const { apiViews } = await portalFor('apiViews', context);
+        await syncStore(context, apiViews.map((view) => ({ id: view.entityRef, data: { ...view } })));
       },
     },
     graphs: {

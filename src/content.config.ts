@@ -7,7 +7,7 @@ import type * as PortalLoader from '../loaders/portal-loader.ts';
 // The loaders and the config, loaded by Node in astro.config.mjs (see there); imported
 // through Vite only when this file is read without them.
 const preloaded = (globalThis as Record<symbol, unknown>)[Symbol.for('playbill.preloaded')] as { portalLoader: typeof PortalLoader; loaded: LoadedConfig } | undefined;
-const { portalLoaders, catalogNodeSchema, docsSiteSchema, entityCardsSchema, entityScoreSchema, problemSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema } = preloaded?.portalLoader ?? (await import('../loaders/portal-loader.ts'));
+const { portalLoaders, catalogNodeSchema, docsSiteSchema, storedApiViewSchema, entityCardsSchema, entityScoreSchema, problemSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema } = preloaded?.portalLoader ?? (await import('../loaders/portal-loader.ts'));
 const loaded = preloaded?.loaded ?? (await import('./lib/site.ts')).loaded;
 const catalog = portalLoaders(loaded);
 
@@ -16,6 +16,8 @@ export const collections = {
   problems: defineCollection({ loader: catalog.problems, schema: problemSchema }),
   docsSites: defineCollection({ loader: catalog.docsSites, schema: docsSiteSchema }),
   docsPages: defineCollection({ loader: catalog.docsPages, schema: storedDocsPageSchema }),
+  /** Each API's definition, highlighted and summarised while the docs render: the file it is kept in. */
+  apiViews: defineCollection({ loader: catalog.apiViews, schema: storedApiViewSchema }),
   /** Relation graphs drawn at build time: neighbourhoods, system maps, team trees, the explorer. */
   graphs: defineCollection({ loader: catalog.graphs, schema: storedDrawingSchema }),
   /** Each entity's plugin cards: what its tools know, fetched at build time. */

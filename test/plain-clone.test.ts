@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanEnv } from './support/build-portal.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const CORPUS_TESTS = ['loaders/catalog/conformance.test.ts', 'loaders/docs/entity-docs.test.ts', 'loaders/templates/corpus.test.ts', 'src/lib/api-definition.test.ts'];
+const CORPUS_TESTS = ['loaders/catalog/conformance.test.ts', 'loaders/docs/entity-docs.test.ts', 'loaders/templates/corpus.test.ts', 'loaders/apis/highlight-definition.test.ts'];
 
 async function runCorpusTests(env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
   const base = cleanEnv();

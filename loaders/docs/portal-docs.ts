@@ -8,7 +8,8 @@ import { progress, type Logger } from '../logger.ts';
 import { annotationOf, type CatalogNode } from '../catalog/graph.ts';
 import { makeProblem, type Problem } from '../problems.ts';
 import { locateDocs, prepareEntityDocs, type DocsLocation, type DocsPage, type DocsSite } from './entity-docs.ts';
-import { renderSites } from './render-pool.ts';
+import { renderInPool } from './render-pool.ts';
+import type { ViewTask } from '../apis/definition-view.ts';
 import { CodeHighlighter } from './highlight.ts';
 import { DocsCache } from './site-cache.ts';
 
@@ -19,6 +20,8 @@ export interface PortalDocs {
   problems: Problem[];
   /** Assets copied, by path under the site root. */
   assetCount: number;
+  /** Per definition asked for (`definitions`), whether its view was kept. */
+  definitionsKept: boolean[];
 }
 
 export interface PortalDocsOptions {
@@ -28,6 +31,8 @@ export interface PortalDocsOptions {
   logger?: Logger;
   /** Most files read from one docs folder, and the deepest nav kept (the config's `limits`). */
   limits?: { maxDocsFiles: number; maxNavDepth: number };
+  /** API definitions to view and keep on the same threads (`apis/portal-apis.ts`). */
+  definitions?: readonly ViewTask[];
 }
 
 /** Where build-time assets wait to be copied into the output, and the manifest listing them. */
@@ -79,15 +84,18 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
   // Progress every few seconds: rendering 10,000 pages takes half a minute.
   let report: ReturnType<typeof progress> | undefined;
   let reported = 0;
-  const rendered = await renderSites(
-    waiting.map((w) => w.job),
+  const definitions = options.definitions ?? [];
+  const { sites: rendered, definitions: definitionsKept } = await renderInPool(
+    { sites: waiting.map((w) => w.job), definitions },
     highlighter,
     {
       ...(cacheFile ? { cacheFile } : {}),
       onProgress: ({ done, total, threads }) => {
-        if (done === 0 && total > 0) {
-          options.logger?.info(`${prepared.length - waiting.length} sites unchanged; rendering ${waiting.length} (${total} pages) on ${threads} thread${threads === 1 ? '' : 's'}`);
-          report = progress(options.logger, 'pages rendered', total);
+        if (done === 0) {
+          if (total === 0 && definitions.length === 0) return;
+          const apis = definitions.length > 0 ? ` and ${definitions.length} API definition${definitions.length === 1 ? '' : 's'}` : '';
+          options.logger?.info(`${prepared.length - waiting.length} sites unchanged; rendering ${waiting.length} (${total} pages)${apis} on ${threads} thread${threads === 1 ? '' : 's'}`);
+          if (total > 0) report = progress(options.logger, 'pages rendered', total);
         } else {
           report?.tick(done - reported);
           reported = done;
@@ -127,5 +135,5 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
   options.logger?.info(
     `${pages.length} pages for ${sites.length} entities in ${Date.now() - started} ms (sites: ${cache?.hits ?? 0} unchanged, ${cache?.misses ?? sites.length} rendered; code blocks: ${highlighter.hits} cached, ${highlighter.misses} highlighted); ${copied.length} assets`,
   );
-  return { sites, pages, problems, assetCount: copied.length };
+  return { sites, pages, problems, assetCount: copied.length, definitionsKept };
 }

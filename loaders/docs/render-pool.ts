@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
+import type { ViewTask } from '../apis/definition-view.ts';
+import { keepDefinitionView } from '../apis/portal-apis.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { renderSite, siteRenderResultSchema, type SiteRenderJob, type SiteRenderResult } from './render-site.ts';
 
-/** Below this many pages, starting worker threads costs more than it saves. */
+/** Below this many pages and definitions, starting worker threads costs more than it saves. */
 const MIN_PAGES_FOR_WORKERS = 300;
 
 const replySchema = z.union([
@@ -13,11 +15,25 @@ const replySchema = z.union([
     result: siteRenderResultSchema,
     highlights: z.object({ entries: z.array(z.tuple([z.string(), z.string()])), hits: z.number(), misses: z.number() }),
   }),
+  z.object({ id: z.number(), kept: z.literal(true) }),
+  z.object({ id: z.number(), viewError: z.string() }),
   z.object({ id: z.number(), error: z.string() }),
 ]);
 
-/** How `renderSites` runs. */
-export interface RenderSitesOptions {
+/** What the pool renders: docs sites, and API definitions to view and keep (`apis/portal-apis.ts`). */
+export interface RenderWork {
+  sites: readonly SiteRenderJob[];
+  definitions?: readonly ViewTask[];
+}
+
+/** One result per site, and per definition whether its view was kept (when not, its page views it itself). */
+export interface RenderedWork {
+  sites: SiteRenderResult[];
+  definitions: boolean[];
+}
+
+/** How `renderInPool` runs. */
+export interface RenderPoolOptions {
   /** The build's highlight cache file, which the workers start from. */
   cacheFile?: string;
   /** Worker threads at most; the machine's cores by default. */
@@ -28,30 +44,38 @@ export interface RenderSitesOptions {
 
 /**
  * Renders docs sites on every core: Markdown rendering is CPU-bound and sites are
- * independent, so each site goes whole to the next free worker thread. Small batches render
- * in this thread. Highlighted code the workers produce is handed back to `highlighter`, so
- * the build's highlight cache keeps it.
+ * independent, so each site goes whole to the next free worker thread. API definitions are
+ * viewed (highlighted and summarised) and kept on the same threads, which takes that work
+ * off the one thread Astro generates pages on. Small batches render in this thread.
+ * Highlighted code the workers produce is handed back to `highlighter`, so the build's
+ * highlight cache keeps it.
  */
-export async function renderSites(jobs: readonly SiteRenderJob[], highlighter: CodeHighlighter, options: RenderSitesOptions = {}): Promise<SiteRenderResult[]> {
+export async function renderInPool(work: RenderWork, highlighter: CodeHighlighter, options: RenderPoolOptions = {}): Promise<RenderedWork> {
+  const { sites: jobs, definitions = [] } = work;
   const total = jobs.reduce((n, job) => n + job.pages.length, 0);
-  const threads = Math.min(options.threads ?? availableParallelism(), jobs.length);
+  const threads = Math.min(options.threads ?? availableParallelism(), jobs.length + definitions.length);
   let done = 0;
   const progress = (job: SiteRenderJob | undefined, used: number) => {
     done += job?.pages.length ?? 0;
     options.onProgress?.({ done, total, threads: used });
   };
-  if (threads < 2 || total < MIN_PAGES_FOR_WORKERS) {
+  const rendered: RenderedWork = { sites: new Array(jobs.length), definitions: new Array(definitions.length) };
+  if (threads < 2 || total + definitions.length < MIN_PAGES_FOR_WORKERS) {
     progress(undefined, 1);
-    const results: SiteRenderResult[] = [];
-    for (const job of jobs) {
-      results.push(await renderSite(job, highlighter));
+    for (const [i, job] of jobs.entries()) {
+      rendered.sites[i] = await renderSite(job, highlighter);
       progress(job, 1);
     }
-    return results;
+    for (const [i, task] of definitions.entries()) rendered.definitions[i] = await keepDefinitionView(task).then(() => true, () => false);
+    return rendered;
   }
   progress(undefined, threads);
-  const results: SiteRenderResult[] = new Array(jobs.length);
-  let next = 0;
+  // One thread starts on the definitions, the others on the sites, and each takes from the
+  // other list once its own is empty. A thread that views definitions holds their highlighter
+  // and the YAML they parse (about 170 MiB): on one thread instead of all, the docs stage peaks
+  // no higher than before definitions were viewed here.
+  const items = [...jobs.map((job, index) => ({ job, index })), ...definitions.map((definition, index) => ({ definition, index }))];
+  const lists = { sites: items.slice(0, jobs.length).map((_, id) => id), definitions: items.slice(jobs.length).map((_, i) => jobs.length + i) };
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./render-worker.ts', import.meta.url), { workerData: { cacheFile: options.cacheFile } }));
   // Workers free their memory one at a time (release-heap.ts sets and unsets a flag V8 holds
   // for the whole process), each as soon as nothing is left for it to render.
@@ -59,27 +83,36 @@ export async function renderSites(jobs: readonly SiteRenderJob[], highlighter: C
   try {
     await Promise.all(
       workers.map(
-        (worker) =>
+        (worker, w) =>
           new Promise<void>((resolve, reject) => {
             let finished = false;
+            const [own, other] = w === threads - 1 && lists.definitions.length > 0 ? [lists.definitions, lists.sites] : [lists.sites, lists.definitions];
             const send = () => {
-              const id = next++;
-              const job = jobs[id];
-              if (job === undefined) {
+              const id = own.shift() ?? other.shift();
+              const item = id === undefined ? undefined : items[id];
+              if (id === undefined || item === undefined) {
                 finished = true;
                 releases = releases.then(() => releaseMemory(worker));
                 return resolve();
               }
-              worker.postMessage({ id, job });
+              worker.postMessage('job' in item ? { id, job: item.job } : { id, definition: item.definition });
             };
             worker.on('message', (message: unknown) => {
               if (finished) return;
               const reply = replySchema.safeParse(message);
               if (!reply.success) return reject(new Error(`docs render worker sent an unexpected reply: ${reply.error.message}`));
-              if ('error' in reply.data) return reject(new Error(`docs render worker failed: ${reply.data.error}`));
-              results[reply.data.id] = reply.data.result;
-              highlighter.absorb(reply.data.highlights);
-              progress(jobs[reply.data.id], threads);
+              const { data } = reply;
+              if ('error' in data) return reject(new Error(`docs render worker failed: ${data.error}`));
+              const item = items[data.id];
+              if (item && 'job' in item && 'result' in data) {
+                rendered.sites[item.index] = data.result;
+                highlighter.absorb(data.highlights);
+                progress(item.job, threads);
+              } else if (item && 'definition' in item && !('result' in data)) {
+                rendered.definitions[item.index] = 'kept' in data;
+              } else {
+                return reject(new Error(`docs render worker answered job ${data.id} with the wrong kind of result`));
+              }
               send();
             });
             worker.on('error', reject);
@@ -92,7 +125,7 @@ export async function renderSites(jobs: readonly SiteRenderJob[], highlighter: C
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return results;
+  return rendered;
 }
 
 /** How long a worker may take to free its memory before it is ended anyway. */

@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
+import { definitionViewSchema, viewDefinition, type DefinitionView } from '../../loaders/apis/definition-view.ts';
+import { definitionJob } from '../../loaders/apis/portal-apis.ts';
 import { problemId } from '../../loaders/problems.ts';
 import { borrowedDocsRef } from '../../loaders/catalog/graph.ts';
 import { humanizeEntityRef, parseEntityRef } from '../../loaders/catalog/refs.ts';
@@ -145,6 +148,32 @@ export async function getDrawing(id: string) {
     nodes.some((n) => n.entity.relations.length > 0) ? new Map((await getCollection('graphs')).map((e) => [e.id, e.data])) : new Map(),
   );
   return (await drawings).get(id);
+}
+
+let apiViews: Promise<Map<string, string>> | undefined;
+
+/**
+ * The view of an API's definition (highlighted, and its operations when it is OpenAPI), or
+ * undefined when the API gives its definition as a link. The build prepares views while the
+ * docs render; one that is missing or unreadable is made here, the same.
+ */
+export async function getDefinitionView(node: CatalogNode): Promise<DefinitionView | undefined> {
+  const job = definitionJob(node);
+  if (!job) return undefined;
+  // Without a single definition to view there is no such collection to ask for.
+  apiViews ??= getCatalog().then(async ({ nodes }) =>
+    nodes.some((n) => definitionJob(n) !== undefined) ? new Map((await getCollection('apiViews')).map((e) => [e.data.entityRef, e.data.viewFile])) : new Map(),
+  );
+  const file = (await apiViews).get(node.ref);
+  if (file) {
+    try {
+      const kept = definitionViewSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+      if (kept.success) return kept.data;
+    } catch {
+      // gone or damaged since the content sync: made again below
+    }
+  }
+  return viewDefinition(job);
 }
 
 let pluginCards: Promise<Map<string, CollectionEntry<'pluginCards'>['data']['cards']>> | undefined;

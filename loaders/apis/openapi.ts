@@ -35,24 +35,27 @@ const documentSchema = z.looseObject({
 export type Parameter = z.infer<typeof parameterSchema>;
 
 /** One operation, flattened for display. */
-export interface Operation {
-  method: (typeof METHODS)[number];
-  path: string;
-  summary?: string;
-  description?: string;
-  operationId?: string;
-  deprecated: boolean;
-  parameters: Parameter[];
-  responses: { status: string; description: string }[];
-}
+const summaryOperationSchema = z.object({
+  method: z.enum(METHODS),
+  path: z.string(),
+  summary: z.string().optional(),
+  description: z.string().optional(),
+  operationId: z.string().optional(),
+  deprecated: z.boolean(),
+  parameters: z.array(parameterSchema),
+  responses: z.array(z.object({ status: z.string(), description: z.string() })),
+});
+export type Operation = z.infer<typeof summaryOperationSchema>;
 
-export interface OpenApiSummary {
-  title?: string;
-  version?: string;
-  description?: string;
-  servers: string[];
-  operations: Operation[];
-}
+/** What an API page shows of an OpenAPI document (kept between builds, so a schema). */
+export const openApiSummarySchema = z.object({
+  title: z.string().optional(),
+  version: z.string().optional(),
+  description: z.string().optional(),
+  servers: z.array(z.string()),
+  operations: z.array(summaryOperationSchema),
+});
+export type OpenApiSummary = z.infer<typeof openApiSummarySchema>;
 
 /**
  * Reads an OpenAPI definition (YAML or JSON) into a list of operations, or undefined when

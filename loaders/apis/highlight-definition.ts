@@ -1,7 +1,7 @@
 import { createHighlighter, type Highlighter, type ShikiTransformer } from 'shiki';
 import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
 import { createOnigurumaEngine } from 'shiki/engine/oniguruma';
-import { CODE_THEMES } from '../../loaders/docs/highlight.ts';
+import { CODE_THEMES } from '../docs/highlight.ts';
 
 /**
  * An API page's raw definition, highlighted. The page used Astro's `<Code>` component, whose
@@ -10,7 +10,7 @@ import { CODE_THEMES } from '../../loaders/docs/highlight.ts';
  * thread. A definition is only ever shown in one of four grammars, and for those Shiki's
  * JavaScript regular-expression engine gives the same tokens in a quarter to a third less
  * time (8–9 ms), so this highlighter uses it, and writes the HTML `<Code>` writes, byte for
- * byte (`src/lib/api-definition.test.ts` checks that against Astro's own highlighter on
+ * byte (`highlight-definition.test.ts` checks that against Astro's own highlighter on
  * real and generated definitions and on edge cases).
  *
  * Definitions are untrusted, and V8's regular expressions backtrack where Oniguruma's do
@@ -79,4 +79,11 @@ export async function highlightDefinition(definition: string, lang: string, engi
   // `<Code>` shows an unknown language as plain text but still names it on the `<pre>`.
   const grammar = (GRAMMARS as readonly string[]).includes(lang) ? lang : 'plaintext';
   return shiki.codeToHtml(definition.replace(/(?:\r\n|\r|\n)$/, ''), { lang: grammar, themes: CODE_THEMES, defaultColor: 'light', transformers: [asAstroCode(lang)] });
+}
+
+/** Frees the highlighters and their compiled grammars (a worker thread moving on to other work); the next call makes them again. */
+export async function disposeDefinitionHighlighters(): Promise<void> {
+  const made = [...highlighters.values()];
+  highlighters.clear();
+  for (const highlighter of await Promise.all(made)) highlighter.dispose();
 }

@@ -7,9 +7,9 @@ import { bundledLanguages } from 'shiki/langs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { generateOrganisation } from '../../bench/generate.ts';
-import { CODE_THEMES } from '../../loaders/docs/highlight.ts';
+import { CODE_THEMES } from '../docs/highlight.ts';
 import { CORPUS_DIR, describeWithCorpus } from '../../test/support/corpus.ts';
-import { definitionLang, highlightDefinition, isDefinitionUrl, JS_ENGINE_MAX_CHARS, JS_ENGINE_MAX_LINE, regexEngineFor } from './api-definition.ts';
+import { definitionLang, highlightDefinition, isDefinitionUrl, JS_ENGINE_MAX_CHARS, JS_ENGINE_MAX_LINE, regexEngineFor } from './highlight-definition.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
