@@ -15,6 +15,8 @@ let unchanged: { dist: string; log: string };
 let firstHadRetired = false;
 let rebuildFiles = new Map<string, Buffer>();
 let rebuildFolders: string[] = [];
+let viewsAfterFirst: string[] = [];
+let viewsAfterRebuild: string[] = [];
 
 
 /**
@@ -34,17 +36,20 @@ beforeAll(async () => {
   // output folder before Astro runs.
   const first = await buildPortal(config, {}, join(root, 'first'), { script: true });
 
-  // One docs page edited, one repository removed, and the team renamed: pages that show the team's name must change.
+  viewsAfterFirst = await readdir(join(root, 'first/cache/playbill/api-views'));
+  // One docs page edited, one repository removed, the team renamed (pages that show the
+  // team's name must change) and its API's definition edited (its view must be made again).
   const setup = join(root, 'site/repos/web/docs/setup.md');
   await writeFile(setup, `${await readFile(setup, 'utf8')}\n\nA sentence added after the first build.\n`);
   await rm(retired, { recursive: true });
   const team = join(root, 'site/repos/team/catalog-info.yaml');
-  await writeFile(team, (await readFile(team, 'utf8')).replace('title: The Team', 'title: The Renamed Team'));
+  await writeFile(team, (await readFile(team, 'utf8')).replace('title: The Team', 'title: The Renamed Team').replace('type Query { hello: String }', 'type Query { hello: String, editedField: Int }'));
   firstHadRetired = (await outputFiles(first.dist)).has('catalog/default/component/retired-service/index.html');
 
   // Same cache folder as the first build, a new output folder (as in CI).
   await rm(first.dist, { recursive: true, force: true });
   rebuild = await buildPortal(config, {}, join(root, 'first'), { script: true });
+  viewsAfterRebuild = await readdir(join(root, 'first/cache/playbill/api-views'));
   // From nothing, through `npm run build`'s script (index and service worker after Astro exits).
   // As on a new machine outside CI: Astro would print its telemetry notice on a first run.
   fresh = await buildPortal(config, { XDG_CONFIG_HOME: join(root, 'xdg'), CI: undefined }, join(root, 'fresh'), { script: true });
@@ -86,6 +91,11 @@ describe('incremental rebuild', () => {
     const setup = incremental.get('docs/default/component/web/setup/index.html')?.toString() ?? '';
     expect(setup).toContain('A sentence added after the first build.');
     expect(incremental.get('catalog/default/component/web/index.html')?.toString()).toContain('The Renamed Team');
+    // The edited definition's view was made again, and the old one's file deleted.
+    expect(incremental.get('catalog/default/api/graph/index.html')?.toString()).toContain('editedField');
+    expect(viewsAfterFirst.length).toBeGreaterThan(1);
+    expect(viewsAfterRebuild.filter((name) => !viewsAfterFirst.includes(name))).toHaveLength(1);
+    expect(viewsAfterFirst.filter((name) => !viewsAfterRebuild.includes(name))).toHaveLength(1);
     // The index files whose bytes did not change are linked from the last index, not written
     // again; the comparison above shows the result is the from-scratch index, byte for byte.
     const reused = /\[playbill:search\] indexed \d+ pages in \d+ ms; index (\d+) files \((\d+) of \1 as they were\)/.exec(rebuild.log);
