@@ -92,10 +92,13 @@ export async function buildPortalDocs(catalog: Catalog, options: PortalDocsOptio
       ...(cacheFile ? { cacheFile } : {}),
       onProgress: ({ done, total, threads }) => {
         if (done === 0) {
-          if (total === 0 && definitions.length === 0) return;
-          const apis = definitions.length > 0 ? ` and ${definitions.length} API definition${definitions.length === 1 ? '' : 's'}` : '';
-          options.logger?.info(`${prepared.length - waiting.length} sites unchanged; rendering ${waiting.length} (${total} pages)${apis} on ${threads} thread${threads === 1 ? '' : 's'}`);
-          if (total > 0) report = progress(options.logger, 'pages rendered', total);
+          if (total === 0) return;
+          const work = [
+            ...(waiting.length > 0 ? [`rendering ${waiting.length} (${total - definitions.length} pages)`] : []),
+            ...(definitions.length > 0 ? [`viewing ${definitions.length} API definition${definitions.length === 1 ? '' : 's'}`] : []),
+          ];
+          options.logger?.info(`${prepared.length - waiting.length} sites unchanged; ${work.join(' and ')} on ${threads} thread${threads === 1 ? '' : 's'}`);
+          report = progress(options.logger, definitions.length > 0 ? 'pages rendered and definitions viewed' : 'pages rendered', total);
         } else {
           report?.tick(done - reported);
           reported = done;

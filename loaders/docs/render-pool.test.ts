@@ -51,8 +51,12 @@ describe('renderInPool', () => {
     ];
     try {
       const tasks = definitions.map((d, i) => ({ ...d, file: join(dir, `${i}.json`) }));
-      const { sites, definitions: kept } = await renderInPool({ sites: jobs().slice(0, 3), definitions: tasks }, new CodeHighlighter(), { threads: 2 });
+      const seen: number[] = [];
+      const { sites, definitions: kept } = await renderInPool({ sites: jobs().slice(0, 3), definitions: tasks }, new CodeHighlighter(), { threads: 2, onProgress: (p) => seen.push(p.done) });
       expect(sites).toHaveLength(3);
+      // Progress counts each site's pages and each definition: 300 pages and 4 definitions.
+      expect(seen).toHaveLength(1 + 3 + 4);
+      expect(seen.at(-1)).toBe(304);
       expect(kept).toEqual([true, true, true, true]);
       const views = await Promise.all(tasks.map(async (t) => definitionViewSchema.parse(JSON.parse(await readFile(t.file, 'utf8')))));
       expect(views).toEqual(await Promise.all(definitions.map((d) => viewDefinition(d))));

@@ -38,7 +38,10 @@ export interface RenderPoolOptions {
   cacheFile?: string;
   /** Worker threads at most; the machine's cores by default. */
   threads?: number;
-  /** Called when the threads are chosen, then after each site with the pages rendered so far. */
+  /**
+   * Called when the threads are chosen, then after each site and each definition with the
+   * work done so far: a site counts its pages, a definition one.
+   */
   onProgress?(progress: { done: number; total: number; threads: number }): void;
 }
 
@@ -52,24 +55,27 @@ export interface RenderPoolOptions {
  */
 export async function renderInPool(work: RenderWork, highlighter: CodeHighlighter, options: RenderPoolOptions = {}): Promise<RenderedWork> {
   const { sites: jobs, definitions = [] } = work;
-  const total = jobs.reduce((n, job) => n + job.pages.length, 0);
+  const total = jobs.reduce((n, job) => n + job.pages.length, 0) + definitions.length;
   const threads = Math.min(options.threads ?? availableParallelism(), jobs.length + definitions.length);
   let done = 0;
-  const progress = (job: SiteRenderJob | undefined, used: number) => {
-    done += job?.pages.length ?? 0;
+  const progress = (units: number, used: number) => {
+    done += units;
     options.onProgress?.({ done, total, threads: used });
   };
   const rendered: RenderedWork = { sites: new Array(jobs.length), definitions: new Array(definitions.length) };
-  if (threads < 2 || total + definitions.length < MIN_PAGES_FOR_WORKERS) {
-    progress(undefined, 1);
+  if (threads < 2 || total < MIN_PAGES_FOR_WORKERS) {
+    progress(0, 1);
     for (const [i, job] of jobs.entries()) {
       rendered.sites[i] = await renderSite(job, highlighter);
-      progress(job, 1);
+      progress(job.pages.length, 1);
     }
-    for (const [i, task] of definitions.entries()) rendered.definitions[i] = await keepDefinitionView(task).then(() => true, () => false);
+    for (const [i, task] of definitions.entries()) {
+      rendered.definitions[i] = await keepDefinitionView(task).then(() => true, () => false);
+      progress(1, 1);
+    }
     return rendered;
   }
-  progress(undefined, threads);
+  progress(0, threads);
   // One thread starts on the definitions, the others on the sites, and each takes from the
   // other list once its own is empty. A thread that views definitions holds their highlighter
   // and the YAML they parse (about 170 MiB): on one thread instead of all, the docs stage peaks
@@ -107,9 +113,10 @@ export async function renderInPool(work: RenderWork, highlighter: CodeHighlighte
               if (item && 'job' in item && 'result' in data) {
                 rendered.sites[item.index] = data.result;
                 highlighter.absorb(data.highlights);
-                progress(item.job, threads);
+                progress(item.job.pages.length, threads);
               } else if (item && 'definition' in item && !('result' in data)) {
                 rendered.definitions[item.index] = 'kept' in data;
+                progress(1, threads);
               } else {
                 return reject(new Error(`docs render worker answered job ${data.id} with the wrong kind of result`));
               }
