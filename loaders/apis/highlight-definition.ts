@@ -6,12 +6,12 @@ import { CODE_THEMES } from '../docs/highlight.ts';
 /**
  * An API page's raw definition, highlighted. The page used Astro's `<Code>` component, whose
  * Shiki runs its grammars' regular expressions on Oniguruma (WebAssembly): 11–14 ms for a
- * 134-line OpenAPI document, most of what an API page costs on Astro's one page-generation
- * thread. A definition is only ever shown in one of four grammars, and for those Shiki's
- * JavaScript regular-expression engine gives the same tokens in a quarter to a third less
- * time (8–9 ms), so this highlighter uses it, and writes the HTML `<Code>` writes, byte for
- * byte (`highlight-definition.test.ts` checks that against Astro's own highlighter on
- * real and generated definitions and on edge cases).
+ * 134-line OpenAPI document, most of what an API page cost (the build now highlights
+ * definitions on a docs worker thread: `portal-apis.ts`). A definition is only ever shown
+ * in one of four grammars, and for those Shiki's JavaScript regular-expression engine gives
+ * the same tokens in a quarter to a third less time (8–9 ms), so this highlighter uses it,
+ * and writes the HTML `<Code>` writes, byte for byte (`highlight-definition.test.ts` checks
+ * that against Astro's own highlighter on real and generated definitions and on edge cases).
  *
  * Definitions are untrusted, and V8's regular expressions backtrack where Oniguruma's do
  * not on some lines: YAML's double-quoted string rule takes time growing with the square of
