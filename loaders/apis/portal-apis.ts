@@ -63,11 +63,13 @@ export async function keepDefinitionView(task: ViewTask): Promise<void> {
 
 /**
  * Deletes the view files no API uses any more and returns every API's view file, given
- * which of the missing views were kept. A definition whose view failed has none: its page
- * views it itself.
+ * which of the missing views were kept. A definition whose view failed has none (nor has
+ * another API sharing its definition): its page views it itself.
  */
 export async function listApiViews(views: ApiViews, kept: readonly boolean[]): Promise<StoredApiView[]> {
-  const stored = [...views.kept, ...views.missing.filter((_, i) => kept[i]).map(({ entityRef, file }) => ({ entityRef, viewFile: file }))];
+  const failed = new Set(views.missing.filter((_, i) => !kept[i]).map((m) => m.file));
+  const made = views.missing.filter((_, i) => kept[i]).map(({ entityRef, file }) => ({ entityRef, viewFile: file }));
+  const stored = [...views.kept.filter((v) => !failed.has(v.viewFile)), ...made];
   const used = new Set(stored.map((s) => s.viewFile));
   for (const name of await readdir(views.dir)) if (!used.has(join(views.dir, name))) await rm(join(views.dir, name), { force: true });
   return stored;
