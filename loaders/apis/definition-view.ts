@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definitionLang, highlightDefinition, isDefinitionUrl } from './highlight-definition.ts';
+import { definitionLang, highlightDefinition } from './highlight-definition.ts';
 import { openApiSummarySchema, summariseOpenApi } from './openapi.ts';
 
 /** An API's definition as its descriptor gives it: plain data, so it can go to a worker thread. */
@@ -25,11 +25,6 @@ export const definitionViewSchema = z.object({
   openapi: openApiSummarySchema.optional(),
 });
 export type DefinitionView = z.infer<typeof definitionViewSchema>;
-
-/** True when a definition is shown as text (and so has a view), not as a link. */
-export function hasDefinitionView(definition: string): boolean {
-  return !isDefinitionUrl(definition);
-}
 
 /**
  * The view of one definition. Highlighting and parsing it take 10–13 ms for a corpus-sized

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeAtomic } from '../cache-files.ts';
 import type { CatalogNode } from '../catalog/graph.ts';
-import { hasDefinitionView, viewDefinition, type DefinitionJob, type ViewTask } from './definition-view.ts';
+import { viewDefinition, type DefinitionJob, type ViewTask } from './definition-view.ts';
+import { isDefinitionUrl } from './highlight-definition.ts';
 
 /** Bump when a view's shape or its HTML changes, so older kept views are not reused. */
 const VIEW_VERSION = 1;
@@ -24,7 +25,7 @@ export interface ApiViews {
 export function definitionJob(node: CatalogNode): DefinitionJob | undefined {
   const { kind, spec } = node.entity;
   const definition = spec?.['definition'];
-  if (kind !== 'API' || typeof definition !== 'string' || !hasDefinitionView(definition)) return undefined;
+  if (kind !== 'API' || typeof definition !== 'string' || isDefinitionUrl(definition)) return undefined;
   const type = spec?.['type'];
   return { type: typeof type === 'string' ? type : '', definition };
 }

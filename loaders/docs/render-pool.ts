@@ -77,11 +77,12 @@ export async function renderInPool(work: RenderWork, highlighter: CodeHighlighte
   }
   progress(0, threads);
   // One thread starts on the definitions, the others on the sites, and each takes from the
-  // other list once its own is empty. A thread that views definitions holds their highlighter
-  // and the YAML they parse (about 170 MiB): on one thread instead of all, the docs stage peaks
-  // no higher than before definitions were viewed here.
+  // other list once its own is empty. Viewing definitions grows a thread's memory (a
+  // highlighter, the YAML parsed): with every thread viewing them the docs stage peaked at
+  // 1,020–1,046 MiB at 1,231 docs pages, with one at 987–1,004 (the code before: 957–1,013).
+  // Items are numbered sites first, then definitions; each list holds the numbers left to send.
   const items = [...jobs.map((job, index) => ({ job, index })), ...definitions.map((definition, index) => ({ definition, index }))];
-  const lists = { sites: items.slice(0, jobs.length).map((_, id) => id), definitions: items.slice(jobs.length).map((_, i) => jobs.length + i) };
+  const lists = { sites: jobs.map((_, i) => i), definitions: definitions.map((_, i) => jobs.length + i) };
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./render-worker.ts', import.meta.url), { workerData: { cacheFile: options.cacheFile } }));
   // Workers free their memory one at a time (release-heap.ts sets and unsets a flag V8 holds
   // for the whole process), each as soon as nothing is left for it to render.
