@@ -9,7 +9,8 @@
  * before it reads the catalog or writes anything (astro.config.mjs). When nothing changed,
  * Astro is stopped and the last build's output, kept in the build cache, is put back.
  * Otherwise Astro goes ahead, and scripts/prepare-output.ts links the pages Astro kept into
- * the output folder while it crawls. Arguments go to `astro build` as they are.
+ * the output folder while it crawls, while Pagefind reads the last build's pages
+ * (src/integrations/early-index.ts). Arguments go to `astro build` as they are.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -39,6 +40,12 @@ const log = loggerFor('build');
  * 10,000. The flag is V8's, so it holds for the whole process, the docs render threads too.
  */
 const ASTRO_HEAP_GROWTH = '--heap-growing-percent=50';
+
+/**
+ * Inputs after whose change Astro writes every page anew: the search index is then better
+ * begun once Astro has exited than from the last build's pages while it runs.
+ */
+const REWRITES_EVERY_PAGE = /^(Node\.js|Playbill's code|the config|the build arguments)/;
 
 /** Where Astro will write and cache: `--outDir` and PLAYBILL_CACHE_DIR as astro.config.mjs reads them. */
 function buildFolders(): { out: string; cacheDir: string; rest: string[] } {
@@ -186,18 +193,25 @@ async function prepareOutput(listFile: string): Promise<void> {
   if (why && !(await readFile(listFile, 'utf8').then(() => true, () => false))) await writeFile(listFile, JSON.stringify({ error: why }));
 }
 
-async function fullBuild({ keep: key }: Reuse, astroExited: Promise<number | null>): Promise<void> {
+async function fullBuild(reuse: Reuse, astroExited: Promise<number | null>): Promise<void> {
   const preparing = prepareOutput(files.prepared);
   await writeFile(`${files.start}.part`, '');
   await rename(`${files.start}.part`, files.start);
+  // The search index begins from the last build's pages on the core Astro leaves idle.
+  const wanted = !reuse.unavailable?.startsWith('--force') && !reuse.changed?.some((name) => REWRITES_EVERY_PAGE.test(name));
+  const earlyIndex = wanted ? await import('../src/integrations/early-index.ts') : undefined;
+  const early = earlyIndex?.startEarlyIndex(folders.cacheDir);
   const code = await astroExited;
   await preparing;
   if (code !== 0) {
+    if (earlyIndex) await (await import('pagefind')).close();
     process.exitCode = code ?? 1;
     return;
   }
-  // Imported only now: loaded before, Pagefind and the rest sat in this process's memory
-  // (about 40 MiB) the whole time Astro ran, adding to the build's peak.
+  const key = reuse.keep;
+  // Imported only now: loaded before, it sat in this process's memory the whole time Astro
+  // ran, adding to the build's peak (about 40 MiB with Pagefind's module, which the early
+  // index, when there is one, loads anyway).
   const { finishOptionsSchema, finishSite } = await import('../src/integrations/search-and-offline.ts');
   const options = finishOptionsSchema.parse(JSON.parse(await readFile(files.finish, 'utf8')));
   const keep = key !== undefined && resolve(options.out) === folders.out && resolve(options.cacheDir) === folders.cacheDir;
@@ -206,6 +220,8 @@ async function fullBuild({ keep: key }: Reuse, astroExited: Promise<number | nul
   // service worker, which are written now, is final once Astro has exited.
   // Both want every page's digest: each page is read and hashed once.
   const digestOf = (await import('../loaders/file-trees.ts')).folderDigests(options.out);
+  // Planned before the kept output, which the early index read, is replaced by this build's.
+  const plan = early && earlyIndex && resolve(options.cacheDir) === folders.cacheDir ? await earlyIndex.planEarlyIndex(early, options.out, digestOf) : undefined;
   const fingerprints = keep ? import('../loaders/build-fingerprint.ts') : undefined;
   const keeping = fingerprints?.then(({ keepLastBuild }) => keepLastBuild(options.cacheDir, options.out, (file) => file.startsWith('pagefind/') || file === 'sw.js', digestOf));
   // Once the output is kept, this process waits for Pagefind, whose index building sets the
@@ -216,7 +232,7 @@ async function fullBuild({ keep: key }: Reuse, astroExited: Promise<number | nul
     return kept;
   });
   const started = Date.now();
-  const [, kept] = await Promise.all([finishSite(options, loggerFor, digestOf), released]);
+  const [, kept] = await Promise.all([finishSite(options, loggerFor, digestOf, plan), released]);
   log.info(`search index and service worker written in ${Date.now() - started} ms`);
   if (!kept || !fingerprints || key === undefined) return;
   const finishing = Date.now();

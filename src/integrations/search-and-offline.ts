@@ -7,6 +7,7 @@ import { mapInBatches } from '../../loaders/batches.ts';
 import { cacheLayout } from '../../loaders/cache-layout.ts';
 import { folderDigests, linkFiles, listFiles, makeFolders } from '../../loaders/file-trees.ts';
 import type { Logger } from '../../loaders/logger.ts';
+import { finishEarlyIndex, indexedPages, PAGEFIND_OPTIONS, type EarlyPlan } from './early-index.ts';
 
 /** What finishing a built site needs to know. */
 export const finishOptionsSchema = z.object({
@@ -25,20 +26,18 @@ export type FinishOptions = z.infer<typeof finishOptionsSchema>;
  * The last step of a build: indexes the site with Pagefind and writes the service worker
  * that keeps the portal readable offline (it lists the index files, so it comes second).
  * `digestOf` gives an output file's digest; the build script shares one with the step that
- * keeps the output, so each page is read and hashed once.
+ * keeps the output, so each page is read and hashed once. `early` is the index the build
+ * script began while Astro built (`early-index.ts`), if it did.
  */
-export async function finishSite(options: FinishOptions, loggerFor: (stage: 'search' | 'offline') => Logger, digestOf = folderDigests(options.out)): Promise<void> {
-  await indexSite(options.out, options.root, cacheLayout(options.cacheDir).pagefind, loggerFor('search'), digestOf);
+export async function finishSite(options: FinishOptions, loggerFor: (stage: 'search' | 'offline') => Logger, digestOf = folderDigests(options.out), early?: EarlyPlan): Promise<void> {
+  await indexSite(options.out, options.root, cacheLayout(options.cacheDir).pagefind, loggerFor('search'), digestOf, early);
   await writeServiceWorker(options.out, options.base, loggerFor('offline'));
 }
-
-/** Pagefind's settings; part of the index's digest, so changing them re-indexes. */
-const PAGEFIND_OPTIONS = { includeCharacters: '-_.', maxFragments: 4000 };
 
 /** A digest of everything Pagefind reads: every HTML page (path and bytes), its settings and version. */
 async function indexInputDigest(out: string, root: string, digestOf: (file: string) => Promise<string>): Promise<string> {
   const hash = createHash('sha256').update(JSON.stringify([PAGEFIND_OPTIONS, await pagefindVersion(root)]));
-  const pages = (await listFiles(out)).filter((f) => f.endsWith('.html') && !f.startsWith('pagefind/')).sort();
+  const pages = indexedPages(await listFiles(out)).sort();
   // In batches: one file at a time is I/O-latency bound (3× slower at 13,000 pages).
   const digests = await mapInBatches(pages, 64, digestOf);
   pages.forEach((page, i) => hash.update(`${page}\0${digests[i]}\0`));
@@ -61,7 +60,7 @@ async function pagefindVersion(root: string): Promise<string> {
  * matches the last index's, Pagefind is stopped. It writes into the cache folder, never
  * straight into the output, so a Pagefind stopped mid-write cannot leave files in the site.
  */
-async function indexSite(out: string, root: string, cache: string, logger: Logger, digestOf: (file: string) => Promise<string>): Promise<void> {
+async function indexSite(out: string, root: string, cache: string, logger: Logger, digestOf: (file: string) => Promise<string>, early?: EarlyPlan): Promise<void> {
   const started = Date.now();
   const target = join(out, 'pagefind');
   const { digestFile, kept, next } = { digestFile: join(cache, 'digest.txt'), kept: join(cache, 'index'), next: join(cache, 'next') };
@@ -71,7 +70,7 @@ async function indexSite(out: string, root: string, cache: string, logger: Logge
   digesting.catch(() => undefined);
   try {
     await rm(next, { recursive: true, force: true });
-    const indexing = writeIndex(out, next, kept);
+    const indexing = writeIndex(out, next, kept, early);
     indexing.catch(() => undefined);
     const unchanged = last ? digesting.then((digest) => digest === last, () => false) : Promise.resolve(false);
     // Whichever ends first, the digest decides: the same input always reuses the last index.
@@ -83,7 +82,7 @@ async function indexSite(out: string, root: string, cache: string, logger: Logge
       logger.info(`no page changed, index reused in ${Date.now() - started} ms; index ${size.files} files, ${(size.bytes / 1024).toFixed(0)} KiB`);
       return;
     }
-    const { pages, files, unchanged: same } = await indexing;
+    const { pages, files, unchanged: same, how } = await indexing;
     // Kept for the next build; the digest is written last, so a copy cut short is never reused.
     await rm(digestFile, { force: true });
     await rm(kept, { recursive: true, force: true });
@@ -92,7 +91,7 @@ async function indexSite(out: string, root: string, cache: string, logger: Logge
     const size = await mirror(kept, target);
     await writeFile(digestFile, await digesting);
     const reused = same ? ` (${same} of ${files} as they were)` : '';
-    logger.info(`indexed ${pages} pages in ${Date.now() - started} ms; index ${size.files} files${reused}, ${(size.bytes / 1024).toFixed(0)} KiB`);
+    logger.info(`indexed ${pages} pages in ${Date.now() - started} ms${how}; index ${size.files} files${reused}, ${(size.bytes / 1024).toFixed(0)} KiB`);
   } finally {
     await pagefind.close();
   }
@@ -106,11 +105,8 @@ async function indexSite(out: string, root: string, cache: string, logger: Logge
  * one repository's docs changed, nearly all of them), which took the search step of such a
  * rebuild from 3.8 s to 3.0 s at 1,231 docs pages (medians of eight alternating runs).
  */
-async function writeIndex(out: string, into: string, previous: string): Promise<{ pages: number; files: number; unchanged: number }> {
-  const { index, errors } = await pagefind.createIndex(PAGEFIND_OPTIONS);
-  if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
-  const added = await index.addDirectory({ path: out });
-  if (added.errors.length) throw new Error(`Pagefind indexing failed: ${added.errors.join('; ')}`);
+async function writeIndex(out: string, into: string, previous: string, early?: EarlyPlan): Promise<{ pages: number; files: number; unchanged: number; how: string }> {
+  const { index, pages, how } = await pagefindIndex(out, early);
   const built = await index.getFiles();
   if (built.errors.length) throw new Error(`Pagefind could not write its index: ${built.errors.join('; ')}`);
   await makeFolders(into, built.files.map((file) => file.path));
@@ -120,7 +116,33 @@ async function writeIndex(out: string, into: string, previous: string): Promise<
     await writeFile(join(into, path), content);
     return false;
   });
-  return { pages: added.page_count, files: built.files.length, unchanged: kept.filter(Boolean).length };
+  return { pages, files: built.files.length, unchanged: kept.filter(Boolean).length, how };
+}
+
+/** How long Astro's exit waited for the early index's reading, when it did. */
+const waitedFor = (ms: number) => (ms >= 100 ? `the reading done ${(ms / 1000).toFixed(1)} s after Astro exited, ` : '');
+
+/**
+ * Every page of `out` in a Pagefind index: the early index with the pages that changed given
+ * again, or, without one (or when finishing it fails), a new index that walks `out`. `how`
+ * says which, for the log.
+ */
+async function pagefindIndex(out: string, early?: EarlyPlan): Promise<{ index: pagefind.PagefindIndex; pages: number; how: string }> {
+  let why = early && 'reason' in early ? ` (the pages read while Astro built were not used: ${early.reason})` : '';
+  if (early && 'index' in early) {
+    const finished = await finishEarlyIndex(early, out).then(
+      (index) => ({ index }),
+      (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+    );
+    if ('index' in finished) return { index: finished.index, pages: early.kept + early.again.length, how: ` (${early.kept} as read while Astro built, ${waitedFor(early.waited)}${early.again.length} read again${early.gone.length ? `, ${early.gone.length} gone` : ''})` };
+    await early.index.deleteIndex().catch(() => undefined);
+    why = ` (the pages read while Astro built were not used: ${finished.error})`;
+  }
+  const { index, errors } = await pagefind.createIndex(PAGEFIND_OPTIONS);
+  if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
+  const added = await index.addDirectory({ path: out });
+  if (added.errors.length) throw new Error(`Pagefind indexing failed: ${added.errors.join('; ')}`);
+  return { index, pages: added.page_count, how: why };
 }
 
 /**

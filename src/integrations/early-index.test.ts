@@ -1,0 +1,151 @@
+/**
+ * The search index begun from the last build's kept output while Astro builds: once the
+ * pages that changed are given again, it must be the index Pagefind builds from the new
+ * output, byte for byte, or not be used at all.
+ */
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as pagefind from 'pagefind';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { cacheLayout } from '../../loaders/cache-layout.ts';
+import { fileDigest, folderDigests, listFiles } from '../../loaders/file-trees.ts';
+import { finishEarlyIndex, PAGEFIND_OPTIONS, planEarlyIndex, startEarlyIndex, type EarlyPlan } from './early-index.ts';
+
+let root = '';
+let cacheDir = '';
+let out = '';
+afterAll(async () => {
+  await pagefind.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+const WORDS = ['deploy', 'latency', 'rollback', 'schema', 'queue', 'billing', 'ledger', 'token', 'cluster', 'runbook', 'alert', 'migration'];
+/** A page as the portal writes one: a body Pagefind indexes, headings, a filter, text it ignores. */
+function page(title: string, seed: number, extra = ''): string {
+  const words = (n: number) => Array.from({ length: n }, (_, i) => WORDS[(seed * 7 + i * 3) % WORDS.length]).join(' ');
+  return `<!doctype html><html lang="en"><head><title>${title}</title></head><body><nav>${words(30)}</nav><main><article data-pagefind-body>`
+    + `<h1>${title}</h1><span hidden data-pagefind-filter="kind[data-value]" data-value="k${seed % 3}"></span><p>${words(40 + (seed % 17))}</p>`
+    + `<h2 id="s${seed}">Section ${seed}</h2><p>${words(25)} ${extra}</p><div data-pagefind-ignore>${words(10)}</div></article></main></body></html>`;
+}
+
+/** 60 pages in nested folders, as a built portal's: `<section>/<name>/index.html`. */
+function site(): Map<string, string> {
+  const pages = new Map<string, string>();
+  pages.set('index.html', page('Home', 0));
+  for (let i = 1; i < 60; i++) pages.set(`${['catalog', 'docs', 'api'][i % 3]}/item-${i}/index.html`, page(`Item ${i}`, i));
+  pages.set('search/index.html', '<!doctype html><html lang="en"><body><main>Search</main></body></html>');
+  return pages;
+}
+
+async function writeSite(folder: string, pages: Map<string, string>): Promise<void> {
+  for (const [file, text] of pages) {
+    await mkdir(dirname(join(folder, file)), { recursive: true });
+    await writeFile(join(folder, file), text);
+  }
+}
+
+/** Keeps `pages` as the last full build's output, with its list of digests written last. */
+async function keepLastBuild(pages: Map<string, string>): Promise<void> {
+  const { lastOutput, lastOutputFiles } = cacheLayout(cacheDir);
+  await writeSite(lastOutput, pages);
+  const files = (await listFiles(lastOutput)).sort();
+  const pairs = await Promise.all(files.map(async (file) => [file, await fileDigest(join(lastOutput, file))]));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await writeFile(lastOutputFiles, JSON.stringify(pairs));
+}
+
+/** The digest of an index's files, as Pagefind hands them over. */
+async function indexDigest(index: pagefind.PagefindIndex): Promise<string> {
+  const { files, errors } = await index.getFiles();
+  expect(errors).toEqual([]);
+  const hash = createHash('sha256');
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) hash.update(`${file.path}\0`).update(file.content);
+  await index.deleteIndex();
+  return hash.digest('hex');
+}
+
+/** The index Pagefind builds from `out` as the build did before: a walk of the folder. */
+async function walkedIndex(): Promise<string> {
+  const { index } = await pagefind.createIndex(PAGEFIND_OPTIONS);
+  if (!index) throw new Error('Pagefind did not start');
+  expect((await index.addDirectory({ path: out })).errors).toEqual([]);
+  return indexDigest(index);
+}
+
+async function plan(): Promise<EarlyPlan> {
+  const early = startEarlyIndex(cacheDir);
+  if (!early) throw new Error('no early index');
+  return planEarlyIndex(early, out, folderDigests(out));
+}
+
+beforeEach(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+  root = await mkdtemp(join(tmpdir(), 'playbill-early-index-'));
+  cacheDir = join(root, 'cache');
+  out = join(root, 'dist');
+});
+
+describe('the search index begun while Astro builds', () => {
+  it('is the walked index of the new output once the changed pages are given again', async () => {
+    const before = site();
+    await keepLastBuild(before);
+    const now = new Map(before);
+    now.set('docs/item-4/index.html', page('Item 4', 4, 'an edited sentence about quokkas'));
+    now.delete('catalog/item-3/index.html');
+    await writeSite(out, now);
+    // Astro wrote over a kept page through a shared file before Pagefind read it, and then
+    // wrote the page as it was: its digest is the listed one, but Pagefind read other words.
+    const { lastOutput } = cacheLayout(cacheDir);
+    await writeFile(join(lastOutput, 'api/item-5/index.html'), page('Half written', 5, 'zebra'));
+    const planned = await plan();
+    if ('reason' in planned) {
+      // Only a file system that lists entries in the order they were made turns it off.
+      expect(planned.reason).toMatch(/order its entries were made/);
+      return;
+    }
+    expect(planned.again.sort()).toEqual(['api/item-5/index.html', 'docs/item-4/index.html']);
+    expect(planned.gone).toEqual(['catalog/item-3/index.html']);
+    expect(planned.kept).toBe(now.size - 2);
+    const early = await indexDigest(await finishEarlyIndex(planned, out));
+    expect(early).toBe(await walkedIndex());
+  });
+
+  it('differs from the walked index when a page read while Astro built is not given again', async () => {
+    // The check above can fail: without the page that changed, the index is another.
+    const before = site();
+    await keepLastBuild(before);
+    const now = new Map(before);
+    now.set('docs/item-4/index.html', page('Item 4', 4, 'an edited sentence about quokkas'));
+    await writeSite(out, now);
+    const planned = await plan();
+    if ('reason' in planned) return;
+    expect(await indexDigest(await finishEarlyIndex({ ...planned, again: [] }, out))).not.toBe(await walkedIndex());
+  });
+
+  it('is not used when the new output has a page the last build did not', async () => {
+    const before = site();
+    await keepLastBuild(before);
+    await writeSite(out, new Map([...before, ['docs/item-new/index.html', page('New', 99)]]));
+    expect(await plan()).toEqual({ reason: '1 page the last build did not have (docs/item-new/index.html)' });
+  });
+
+  it('is not used when more than a quarter of the pages changed', async () => {
+    const before = site();
+    await keepLastBuild(before);
+    await writeSite(out, new Map([...before].map(([file, text], i) => [file, i % 3 === 0 ? text.replace('</article>', '<p>changed</p></article>') : text])));
+    const planned = await plan();
+    expect('reason' in planned && planned.reason).toMatch(/^20 of 61 pages changed$|order its entries were made/);
+  });
+
+  it('is not begun without a kept output, and says why when the kept list is unreadable', async () => {
+    expect(startEarlyIndex(cacheDir)).toBeUndefined();
+    const before = site();
+    await keepLastBuild(before);
+    await cp(cacheLayout(cacheDir).lastOutput, out, { recursive: true });
+    await writeFile(cacheLayout(cacheDir).lastOutputFiles, '{"not": "a list"}');
+    const planned = await plan();
+    expect('reason' in planned && planned.reason).toBeTruthy();
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * The search index of a rebuild, begun while Astro builds. Pagefind cannot update an index:
+ * it reads every page again (1.2 s of a one-repository rebuild at 1,231 docs pages, most of
+ * its 20 s at 10,000), on both cores, once Astro has exited. But Astro leaves one core idle
+ * through most of a rebuild, and the last full build's output, kept in the build cache
+ * (`last-build/output`), holds most of the pages this build will write, byte for byte.
+ *
+ * So `npm run build` hands that kept output to Pagefind as soon as it knows a full build is
+ * needed (`startEarlyIndex`), and once Astro has exited, gives it again each page whose
+ * bytes differ (`planEarlyIndex`, `finishEarlyIndex`). Pagefind puts a page given again
+ * under the same URL in the place of the first (`fossick_one`), and orders pages as it walks
+ * the folder; ext4 lists a folder's entries in an order that depends on their names alone,
+ * so the pages of the kept output, walked, come in the order they come in the new output.
+ * A page the new output no longer has is given again empty, without `data-pagefind-body`:
+ * Pagefind leaves such pages out of an index where any page has that element, as it would
+ * have left the page out by not finding it. The index is then the one Pagefind would have
+ * built from the new output, byte for byte (`early-index.test.ts`, `incremental.test.ts`).
+ *
+ * Where that cannot hold, the early index is thrown away and the output indexed as before:
+ * a page the kept output did not have (Pagefind would have walked it somewhere in the
+ * middle), more than a quarter of the pages changed (given one at a time, they take longer
+ * than a new walk on both cores), or a file system whose listing order would differ.
+ */
+import { mkdir, mkdtemp, opendir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { setPriority } from 'node:os';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as pagefind from 'pagefind';
+import type { PagefindIndex } from 'pagefind';
+import { z } from 'zod';
+import { mapInBatches } from '../../loaders/batches.ts';
+import { cacheLayout } from '../../loaders/cache-layout.ts';
+import { listFiles } from '../../loaders/file-trees.ts';
+
+/** Pagefind's settings; part of the index's digest, so changing them re-indexes. */
+export const PAGEFIND_OPTIONS = { includeCharacters: '-_.', maxFragments: 4000 };
+
+/** The files of a built site Pagefind reads: its HTML pages, but for its own folder. */
+export function indexedPages(files: readonly string[]): string[] {
+  return files.filter((f) => f.endsWith('.html') && !f.startsWith('pagefind/'));
+}
+
+/** A page given again with this has no words and no `data-pagefind-body`: it is left out. */
+const GONE_PAGE = '<html><body></body></html>';
+
+/** The share of pages given again above which indexing the output anew is faster. */
+const MOST_CHANGED = 1 / 4;
+
+/** An index begun from the kept output of the last full build. */
+export interface EarlyIndex {
+  /** The kept output it reads. */
+  folder: string;
+  /** That output's list of files with their digests, as the last build wrote it. */
+  listFile: string;
+  /** Settles once Pagefind has read every kept page; `error` if it could not start. */
+  read: Promise<{ index: PagefindIndex; pages: string[] } | { error: string }>;
+}
+
+/** What finishing the early index takes, or why the output is indexed anew. */
+export type EarlyPlan = {
+  index: PagefindIndex;
+  /** Pages to give again from the new output, and pages it no longer has. */
+  again: string[];
+  gone: string[];
+  /** Pages read from the kept output as they are in the new one. */
+  kept: number;
+  /** How long Astro's exit waited for Pagefind to finish reading, in ms. */
+  waited: number;
+} | { reason: string };
+
+/**
+ * Starts Pagefind on the last full build's kept output. Only pages, never the output itself:
+ * the kept files may share their bytes with the new output's (hard links), which Astro may
+ * write over while Pagefind reads; `planEarlyIndex` gives every such page again.
+ */
+export function startEarlyIndex(cacheDir: string): EarlyIndex | undefined {
+  const { lastOutput: folder, lastOutputFiles: listFile } = cacheLayout(cacheDir);
+  // No full build was kept (the first, or one cut short): nothing to begin with.
+  if (!existsSync(listFile)) return undefined;
+  const read = (async () => {
+    const pages = indexedPages(await listFiles(folder));
+    if (pages.length === 0) return { error: 'the last build kept no pages' };
+    if (pages.some(hidden)) return { error: 'a page is in a hidden folder' };
+    if (!(await listsByName(folder))) return { error: 'this file system lists a folder in the order its entries were made' };
+    const { index, errors } = await pagefind.createIndex(PAGEFIND_OPTIONS);
+    if (!index) return { error: `Pagefind could not start: ${errors.join('; ')}` };
+    await yieldToAstro();
+    const added = await index.addDirectory({ path: folder });
+    if (added.errors.length) return { error: `Pagefind could not read the kept pages: ${added.errors.join('; ')}` };
+    return { index, pages };
+  })().catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
+  return { folder, listFile, read };
+}
+
+/**
+ * Lowers the priority of Pagefind's process, every thread of it, so that it reads pages only
+ * on the CPU Astro leaves idle (a thread made later inherits the priority of the one that
+ * makes it). Linux only; elsewhere, and if it fails, Pagefind runs as it is.
+ */
+async function yieldToAstro(): Promise<void> {
+  const children = await readdir('/proc').catch(() => []);
+  for (const pid of children.filter((name) => /^\d+$/.test(name))) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid …: the command name may hold spaces, so fields are read after ")".
+    const [, comm = '', rest = ''] = /^\d+ \((.*)\) (.*)$/s.exec(stat) ?? [];
+    if (!comm.startsWith('pagefind') || Number(rest.split(' ')[1]) !== process.pid) continue;
+    for (const thread of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+      try {
+        setPriority(Number(thread), 19);
+      } catch {
+        // Gone, or not ours to change: it runs as it is.
+      }
+    }
+  }
+}
+
+/** A path with a folder or file whose name starts with a dot, which Pagefind's walk may treat apart. */
+const hidden = (file: string) => file.split('/').some((part) => part.startsWith('.'));
+
+/**
+ * Whether the kept output's folders list their entries in an order set by the names alone
+ * (ext4's hashed order, or sorted), as the plan needs: the kept output's folder of API pages
+ * is listed as the same names made in reverse order are, in a folder of its own.
+ */
+async function listsByName(folder: string): Promise<boolean> {
+  const probe = await mkdtemp(join(folder, '..', 'order-'));
+  try {
+    const names = Array.from({ length: 24 }, (_, i) => `p${(i * 7919) % 1000}.html`);
+    const order = async (dir: string) => {
+      const seen: string[] = [];
+      for await (const entry of await opendir(dir)) seen.push(entry.name);
+      return seen.join('/');
+    };
+    const forward = join(probe, 'a');
+    const backward = join(probe, 'b');
+    await mkdir(forward);
+    await mkdir(backward);
+    for (const name of names) await writeFile(join(forward, name), '');
+    for (const name of [...names].reverse()) await writeFile(join(backward, name), '');
+    return (await order(forward)) === (await order(backward));
+  } finally {
+    await rm(probe, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Once Astro has exited, and before the kept output is replaced by the new one: which pages
+ * Pagefind must be given again. A kept page whose file was written since the last build kept
+ * it (its modification time is not older than the list's), or whose digest in that list is
+ * not the new page's, is given again from the new output.
+ */
+export async function planEarlyIndex(early: EarlyIndex, out: string, digestOf: (file: string) => Promise<string>): Promise<EarlyPlan> {
+  // The new pages' digests are wanted whatever the plan (the kept output and the search
+  // index's input digest take them too): taken while Pagefind may still be reading.
+  const pages = indexedPages(await listFiles(out));
+  const digesting = mapInBatches(pages, 64, digestOf);
+  digesting.catch(() => undefined);
+  const waiting = Date.now();
+  const read = await early.read;
+  const waited = Date.now() - waiting;
+  if ('error' in read) return { reason: read.error };
+  const plan = await planFrom(read.pages, pages, out, early, digestOf).catch((error: unknown) => ({ reason: error instanceof Error ? error.message : String(error) }));
+  if ('reason' in plan) {
+    await read.index.deleteIndex().catch(() => undefined);
+    return plan;
+  }
+  return { index: read.index, ...plan, waited };
+}
+
+const pairsSchema = z.array(z.tuple([z.string(), z.string()]));
+
+async function planFrom(kept: string[], pages: string[], out: string, early: EarlyIndex, digestOf: (file: string) => Promise<string>): Promise<Omit<Extract<EarlyPlan, { index: unknown }>, 'index' | 'waited'> | { reason: string }> {
+  const known = new Set(kept);
+  const added = pages.filter((page) => !known.has(page));
+  if (added.length) return { reason: `${added.length} page${added.length === 1 ? '' : 's'} the last build did not have (${added[0]}${added.length > 1 ? ', …' : ''})` };
+  const [text, listed] = await Promise.all([readFile(early.listFile, 'utf8'), stat(early.listFile)]);
+  const recorded = new Map(pairsSchema.parse(JSON.parse(text)));
+  const now = new Set(pages);
+  const gone = kept.filter((page) => !now.has(page));
+  const again = (
+    await mapInBatches(kept.filter((page) => now.has(page)), 64, async (page) => {
+      const written = (await stat(join(early.folder, page))).mtimeMs;
+      const same = written < listed.mtimeMs && recorded.get(page) === (await digestOf(page));
+      return same ? undefined : page;
+    })
+  ).filter((page): page is string => page !== undefined);
+  if (again.length + gone.length > kept.length * MOST_CHANGED) return { reason: `${again.length + gone.length} of ${kept.length} pages changed` };
+  // An empty page is left out only where some page has `data-pagefind-body`.
+  if (gone.length && !(await someBody(out, pages))) return { reason: 'no page has data-pagefind-body' };
+  return { again, gone, kept: kept.length - again.length - gone.length };
+}
+
+/** Whether any page marks its content `data-pagefind-body` (entity and docs pages do). */
+async function someBody(out: string, pages: string[]): Promise<boolean> {
+  for (const page of pages) if ((await readFile(join(out, page), 'utf8')).includes('data-pagefind-body')) return true;
+  return false;
+}
+
+/** Gives Pagefind the planned pages again, one at a time (it takes them in order anyway). */
+export async function finishEarlyIndex(plan: Extract<EarlyPlan, { index: unknown }>, out: string): Promise<PagefindIndex> {
+  for (const page of plan.again) {
+    const { errors } = await plan.index.addHTMLFile({ sourcePath: page, content: await readFile(join(out, page), 'utf8') });
+    if (errors.length) throw new Error(`Pagefind could not read ${page}: ${errors.join('; ')}`);
+  }
+  for (const page of plan.gone) {
+    const { errors } = await plan.index.addHTMLFile({ sourcePath: page, content: GONE_PAGE });
+    if (errors.length) throw new Error(`Pagefind could not drop ${page}: ${errors.join('; ')}`);
+  }
+  return plan.index;
+}
