@@ -27,7 +27,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import type { PagefindIndex } from 'pagefind';
-import { z } from 'zod';
 import { mapInBatches } from '../../loaders/batches.ts';
 import { cacheLayout } from '../../loaders/cache-layout.ts';
 import { listFiles } from '../../loaders/file-trees.ts';
@@ -167,14 +166,23 @@ export async function planEarlyIndex(early: EarlyIndex, out: string, digestOf: (
   return { index: read.index, ...plan, waited };
 }
 
-const pairsSchema = z.array(z.tuple([z.string(), z.string()]));
+/**
+ * The kept output's list, `[file, digest]` pairs. Read without Zod: this module sits in the
+ * build script's process while Astro runs, and Zod would add 17 MiB to it.
+ */
+function listedDigests(text: string): Map<string, string> {
+  const value: unknown = JSON.parse(text);
+  const pair = (item: unknown): item is [string, string] => Array.isArray(item) && item.length === 2 && typeof item[0] === 'string' && typeof item[1] === 'string';
+  if (!Array.isArray(value) || !value.every(pair)) throw new Error('the kept output\'s list of files is not [file, digest] pairs');
+  return new Map(value);
+}
 
 async function planFrom(kept: string[], pages: string[], out: string, early: EarlyIndex, digestOf: (file: string) => Promise<string>): Promise<Omit<Extract<EarlyPlan, { index: unknown }>, 'index' | 'waited'> | { reason: string }> {
   const known = new Set(kept);
   const added = pages.filter((page) => !known.has(page));
   if (added.length) return { reason: `${added.length} page${added.length === 1 ? '' : 's'} the last build did not have (${added[0]}${added.length > 1 ? ', …' : ''})` };
   const [text, listed] = await Promise.all([readFile(early.listFile, 'utf8'), stat(early.listFile)]);
-  const recorded = new Map(pairsSchema.parse(JSON.parse(text)));
+  const recorded = listedDigests(text);
   const now = new Set(pages);
   const gone = kept.filter((page) => !now.has(page));
   const again = (
