@@ -72,7 +72,7 @@ async function runSize(repos: number, pages: number, source: 'local' | 'github')
     const before = github?.apiRequests() ?? 0;
     const run = await build(config, cacheDir, outDir, logFile, github ? { GITHUB_TOKEN: TOKEN } : {});
     const out = await folderStats(outDir);
-    const search = /\[playbill:search\] (?:indexed \d+ pages|no page changed, index reused) in (\d+) ms; index (\d+) files(?: \([^)]*\))?, (\d+) KiB/.exec(run.log);
+    const search = /\[playbill:search\] (?:indexed \d+ pages|no page changed, index reused) in (\d+) ms(?: \([^)]*\))?; index (\d+) files(?: \([^)]*\))?, (\d+) KiB/.exec(run.log);
     const docs = /\[playbill:docs\] \d+ pages for \d+ entities in (\d+) ms/.exec(run.log);
     const graphs = /\[playbill:graphs\] \d+ drawings in (\d+) ms/.exec(run.log);
     const scorecards = /\[playbill:scorecards\] \d+ results on \d+ scorecards? in (\d+) ms/.exec(run.log);
