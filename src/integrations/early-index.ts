@@ -21,7 +21,7 @@
  * middle), more than a quarter of the pages changed (given one at a time, they take longer
  * than a new walk on both cores), or a file system whose listing order would differ.
  */
-import { mkdir, mkdtemp, opendir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, opendir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -117,12 +117,14 @@ async function yieldToAstro(): Promise<void> {
 const hidden = (file: string) => file.split('/').some((part) => part.startsWith('.'));
 
 /**
- * Whether the kept output's folders list their entries in an order set by the names alone
- * (ext4's hashed order, or sorted), as the plan needs: the kept output's folder of API pages
- * is listed as the same names made in reverse order are, in a folder of its own.
+ * Whether the kept output's file system lists a folder's entries in an order set by their
+ * names alone (ext4's hashed order, or sorted), as the plan needs: two folders beside the
+ * kept output, the same 24 names made in opposite orders, must list them alike.
  */
 async function listsByName(folder: string): Promise<boolean> {
-  const probe = await mkdtemp(join(folder, '..', 'order-'));
+  // Beside the kept output, on its file system; one name, so a probe cut short is not left behind.
+  const probe = join(folder, '..', 'order-probe');
+  await rm(probe, { recursive: true, force: true });
   try {
     const names = Array.from({ length: 24 }, (_, i) => `p${(i * 7919) % 1000}.html`);
     const order = async (dir: string) => {
@@ -132,8 +134,8 @@ async function listsByName(folder: string): Promise<boolean> {
     };
     const forward = join(probe, 'a');
     const backward = join(probe, 'b');
-    await mkdir(forward);
-    await mkdir(backward);
+    await mkdir(forward, { recursive: true });
+    await mkdir(backward, { recursive: true });
     for (const name of names) await writeFile(join(forward, name), '');
     for (const name of [...names].reverse()) await writeFile(join(backward, name), '');
     return (await order(forward)) === (await order(backward));
