@@ -21,9 +21,9 @@
  * middle), more than a quarter of the pages changed (given one at a time, they take longer
  * than a new walk on both cores), or a file system whose listing order would differ.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, opendir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import type { PagefindIndex } from 'pagefind';
@@ -39,7 +39,7 @@ export function indexedPages(files: readonly string[]): string[] {
   return files.filter((f) => f.endsWith('.html') && !f.startsWith('pagefind/'));
 }
 
-/** A page given again with this has no words and no `data-pagefind-body`: it is left out. */
+/** A page given again with this has no `data-pagefind-body`, so it is left out (see above). */
 const GONE_PAGE = '<html><body></body></html>';
 
 /** The share of pages given again above which indexing the output anew is faster. */
@@ -68,9 +68,10 @@ export type EarlyPlan = {
 } | { reason: string };
 
 /**
- * Starts Pagefind on the last full build's kept output. Only pages, never the output itself:
- * the kept files may share their bytes with the new output's (hard links), which Astro may
- * write over while Pagefind reads; `planEarlyIndex` gives every such page again.
+ * Starts Pagefind on the last full build's kept output, not on the output folder Astro is
+ * writing. Kept files may still be the same files as pages of the new output (hard links),
+ * which Astro may write over while Pagefind reads them; `planEarlyIndex` gives every page
+ * written since the kept output was listed again.
  */
 export function startEarlyIndex(cacheDir: string): EarlyIndex | undefined {
   const { lastOutput: folder, lastOutputFiles: listFile } = cacheLayout(cacheDir);
@@ -200,9 +201,12 @@ async function planFrom(kept: string[], pages: string[], out: string, early: Ear
   return { again, gone, kept: kept.length - again.length - gone.length };
 }
 
+/** An element's start tag with the `data-pagefind-body` attribute (not the words in a page's text, escaped there). */
+const BODY_ATTRIBUTE = /<[a-z][^<>]*\sdata-pagefind-body[\s=>]/i;
+
 /** Whether any page marks its content `data-pagefind-body` (entity and docs pages do). */
 async function someBody(out: string, pages: string[]): Promise<boolean> {
-  for (const page of pages) if ((await readFile(join(out, page), 'utf8')).includes('data-pagefind-body')) return true;
+  for (const page of pages) if (BODY_ATTRIBUTE.test(await readFile(join(out, page), 'utf8'))) return true;
   return false;
 }
 
