@@ -4,13 +4,15 @@
  * output, byte for byte, or not be used at all.
  */
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { keepLastBuild } from '../../loaders/build-fingerprint.ts';
 import { cacheLayout } from '../../loaders/cache-layout.ts';
-import { fileDigest, folderDigests, listFiles } from '../../loaders/file-trees.ts';
+import { folderDigests } from '../../loaders/file-trees.ts';
+import { writeInto } from '../../test/support/files.ts';
 import { finishEarlyIndex, PAGEFIND_OPTIONS, planEarlyIndex, startEarlyIndex, type EarlyPlan } from './early-index.ts';
 
 let root = '';
@@ -40,20 +42,18 @@ function site(): Map<string, string> {
 }
 
 async function writeSite(folder: string, pages: Map<string, string>): Promise<void> {
-  for (const [file, text] of pages) {
-    await mkdir(dirname(join(folder, file)), { recursive: true });
-    await writeFile(join(folder, file), text);
-  }
+  for (const [file, text] of pages) await writeInto(folder, file, text);
 }
 
-/** Keeps `pages` as the last full build's output, with its list of digests written last. */
-async function keepLastBuild(pages: Map<string, string>): Promise<void> {
-  const { lastOutput, lastOutputFiles } = cacheLayout(cacheDir);
-  await writeSite(lastOutput, pages);
-  const files = (await listFiles(lastOutput)).sort();
-  const pairs = await Promise.all(files.map(async (file) => [file, await fileDigest(join(lastOutput, file))]));
+/**
+ * Keeps `pages` as the last full build's output, as a build does (`keepLastBuild`), the
+ * pages written some time before the list is, as in a build.
+ */
+async function keepAsLastBuild(pages: Map<string, string>): Promise<void> {
+  const built = join(root, 'last-dist');
+  await writeSite(built, pages);
   await new Promise((resolve) => setTimeout(resolve, 50));
-  await writeFile(lastOutputFiles, JSON.stringify(pairs));
+  await (await keepLastBuild(cacheDir, built, () => false)).finish('inputs');
 }
 
 /** The digest of an index's files, as Pagefind hands them over. */
@@ -101,7 +101,7 @@ beforeEach(async () => {
 describe('the search index begun while Astro builds', () => {
   it('is the walked index of the new output once the changed pages are given again', async () => {
     const before = site();
-    await keepLastBuild(before);
+    await keepAsLastBuild(before);
     const now = new Map(before);
     now.set('docs/item-4/index.html', page('Item 4', 4, 'an edited sentence about quokkas'));
     now.delete('catalog/item-3/index.html');
@@ -126,7 +126,7 @@ describe('the search index begun while Astro builds', () => {
   it('differs from the walked index when a page read while Astro built is not given again', async () => {
     // The check above can fail: without the page that changed, the index is another.
     const before = site();
-    await keepLastBuild(before);
+    await keepAsLastBuild(before);
     const now = new Map(before);
     now.set('docs/item-4/index.html', page('Item 4', 4, 'an edited sentence about quokkas'));
     await writeSite(out, now);
@@ -137,21 +137,21 @@ describe('the search index begun while Astro builds', () => {
 
   it('is not used when the new output has a page the last build did not', async () => {
     const before = site();
-    await keepLastBuild(before);
+    await keepAsLastBuild(before);
     await writeSite(out, new Map([...before, ['docs/item-new/index.html', page('New', 99)]]));
     expectReason(await plan(), /^1 page the last build did not have \(docs\/item-new\/index\.html\)$/);
   });
 
   it('is not used when more than a quarter of the pages changed', async () => {
     const before = site();
-    await keepLastBuild(before);
+    await keepAsLastBuild(before);
     await writeSite(out, new Map([...before].map(([file, text], i) => [file, i % 3 === 0 ? text.replace('</article>', '<p>changed</p></article>') : text])));
     expectReason(await plan(), /^20 of 61 pages changed$/);
   });
 
   it('is not used to drop a page when no page marks its body (Pagefind would index the empty one)', async () => {
     const before = new Map([...site()].map(([file, text]): [string, string] => [file, text.replace(' data-pagefind-body>', '>').replace('</h1>', ' &lt;div data-pagefind-body&gt;</h1>')]));
-    await keepLastBuild(before);
+    await keepAsLastBuild(before);
     const now = new Map(before);
     now.delete('catalog/item-3/index.html');
     await writeSite(out, now);
@@ -161,7 +161,7 @@ describe('the search index begun while Astro builds', () => {
   it('is not begun without a kept output, and says why when the kept list is unreadable', async () => {
     expect(startEarlyIndex(cacheDir)).toBeUndefined();
     const before = site();
-    await keepLastBuild(before);
+    await keepAsLastBuild(before);
     await cp(cacheLayout(cacheDir).lastOutput, out, { recursive: true });
     await writeFile(cacheLayout(cacheDir).lastOutputFiles, '{"not": "a list"}');
     expectReason(await plan(), /not \[file, digest\] pairs/);
