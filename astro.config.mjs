@@ -10,15 +10,23 @@ import * as portalLoader from './loaders/portal-loader.ts';
 // Under `npm run build`, Astro loads its code while the build script checks whether the last
 // build's output can be put back instead, and waits here, before it reads or writes
 // anything, for the script to say a build is needed (it stops Astro otherwise).
-await waitForGoAhead();
+const goAhead = await waitForGoAhead();
 const loaded = loadConfig();
 const { config } = loaded;
+
 // The content loaders, loaded above by Node itself (under `npm run build` while the reuse
 // check runs), and the config as read here, handed to src/content.config.ts. Imported there,
 // Vite would first transform each of their TypeScript files: the content sync started 0.7 s
 // later at 1,231 docs pages (medians of six one-repository rebuilds in alternating blocks).
 // The catch: under `astro dev`, a change to loader code needs a restart to show.
-/** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('playbill.preloaded')] = { portalLoader, loaded };
+// When only source files changed, the portal's content is built first, and if only docs
+// pages' text changed, this process writes them into the last build's output and exits
+// here; else that portal goes to the content sync too (which lets go of it once stored).
+/** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('playbill.preloaded')] = {
+  portalLoader,
+  loaded,
+  portal: goAhead.tryQuick ? await (await import('./src/integrations/quick-rebuild.ts')).tryQuickRebuild(loaded, goAhead.tryQuick) : undefined,
+};
 
 /**
  * Astro 7.3 writes `"use astro:head-inject";` at the top of every MDX file's

@@ -16,7 +16,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
@@ -255,11 +255,12 @@ export async function keepLastBuild(
   later: (file: string) => boolean,
   digestOf = folderDigests(out),
 ): Promise<{ finish(digest: string, parts?: readonly InputPart[]): Promise<void> }> {
-  const { lastOutput, lastOutputFiles, lastInputs, lastInputParts } = cacheLayout(cacheDir);
+  const { lastOutput, lastOutputFiles, lastInputs, lastInputParts, storeEntries, lastStoreEntries } = cacheLayout(cacheDir);
   await forgetLastBuild(cacheDir);
   const previous = new Map(await readCacheFile(lastOutputFiles, pairsSchema));
   // The list goes first: from here until `finish` writes it again, the kept files match no list.
   await rm(lastOutputFiles, { force: true });
+  await rm(lastStoreEntries, { force: true });
   if (previous.size === 0) await rm(lastOutput, { recursive: true, force: true });
   const keep = async (files: readonly string[]): Promise<[string, string][]> => {
     const digests = await mapInBatches(files, 64, digestOf);
@@ -276,6 +277,8 @@ export async function keepLastBuild(
       const entries = [...first, ...rest].sort(([a], [b]) => a.localeCompare(b));
       const now = new Set(entries.map(([file]) => file));
       await mapInBatches([...previous.keys()].filter((file) => !now.has(file)), 64, (file) => rm(join(lastOutput, file), { force: true }));
+      // What the content store held for this output, for a docs-only rebuild to compare with.
+      await rename(storeEntries, lastStoreEntries).catch(() => undefined);
       await writeFile(lastOutputFiles, JSON.stringify(entries));
       await writeFile(lastInputParts, JSON.stringify(parts));
       await writeFile(lastInputs, digest);

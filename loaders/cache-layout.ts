@@ -35,8 +35,12 @@ export function cacheLayout(cacheDir: string) {
     scorecardLevels: join(root, 'scorecard-levels.json'),
     /** Last build's Pagefind index, reused when no page changed. */
     pagefind: join(root, 'pagefind'),
+    /** What the content store held after the last content sync (loaders/store-entries.ts). */
+    storeEntries: join(root, 'store-entries.json'),
     /** Last full build's whole output (hard links), put back when no input changed. */
     lastOutput: join(root, 'last-build', 'output'),
+    /** What the content store held for that output: a docs-only rebuild compares with it. */
+    lastStoreEntries: join(root, 'last-build', 'store-entries.json'),
     /** The digest of every file of that output. */
     lastOutputFiles: join(root, 'last-build', 'files.json'),
     /** The digest of each of that build's inputs, by name: says what changed since. */

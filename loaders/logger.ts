@@ -7,6 +7,11 @@ export interface Logger {
   warn(message: string): void;
 }
 
+/** A logger that hands each stage its own labelled one, as Astro's integration logger does. */
+export interface ForkingLogger extends Logger {
+  fork(label: string): ForkingLogger;
+}
+
 /** Formats a duration for a progress line: `850 ms`, `12 s`, `3 min 05 s`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

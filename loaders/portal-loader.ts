@@ -1,6 +1,5 @@
 import { cacheLayout } from './cache-layout.ts';
 import { fileURLToPath } from 'node:url';
-import type { AstroIntegrationLogger } from 'astro';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { z } from 'zod';
 import { findApiViews, listApiViews, storedApiViewSchema, type StoredApiView } from './apis/portal-apis.ts';
@@ -14,12 +13,13 @@ import { LayoutCache } from './graphs/layout-cache.ts';
 import { buildPortalGraphs, type StoredDrawing } from './graphs/portal-graphs.ts';
 import { storedDrawingSchema } from './graphs/subgraph.ts';
 import { writeDigestFiles } from './digest-files.ts';
+import { describeStore, writeStoreEntries } from './store-entries.ts';
 import { heldStoreSaves } from './held-store-saves.ts';
 import { PluginCache } from './plugins/plugin-cache.ts';
 import { githubGraphql, githubSourceSchema } from './sources/github.ts';
 import { resolvePlugins } from './plugins/registry.ts';
 import { runPlugins, storedCardSchema, type PluginResults, type StoredCard } from './plugins/run-plugins.ts';
-import type { Logger } from './logger.ts';
+import type { ForkingLogger, Logger } from './logger.ts';
 import { buildPortalScorecards } from './scorecards/portal-scorecards.ts';
 import { entityScoreSchema, type EntityScore } from './scorecards/schema.ts';
 import { buildPortalTemplates, storedTemplateSchema, type StoredTemplate } from './templates/portal-templates.ts';
@@ -33,7 +33,7 @@ export { catalogNodeSchema, docsSiteSchema, entityScoreSchema, problemSchema, st
 const optionsSchema = z.object({ loaded: z.object({ config: configSchema, file: z.string(), root: z.string() }) });
 
 /** Everything one build derives from the sources. */
-interface Portal {
+export interface Portal {
   catalog: Catalog;
   docs: PortalDocs;
   apiViews: StoredApiView[];
@@ -45,11 +45,11 @@ interface Portal {
 }
 
 /** Stores entries whose data changed, skips the rest, deletes what was not seen this run. */
-async function syncStore(context: LoaderContext, entries: { id: string; data: Record<string, unknown> }[]): Promise<void> {
+async function syncStore(context: LoaderContext, entries: readonly StoreEntry[], json: readonly string[]): Promise<void> {
   const seen = new Set<string>();
-  for (const { id, data } of entries) {
+  for (const [i, { id, data }] of entries.entries()) {
     seen.add(id);
-    const digest = context.generateDigest(JSON.stringify(data));
+    const digest = context.generateDigest(json[i] ?? '');
     if (context.store.get(id)?.digest === digest) continue;
     context.store.set({ id, data: await context.parseData({ id, data }), digest });
   }
@@ -57,16 +57,16 @@ async function syncStore(context: LoaderContext, entries: { id: string; data: Re
 }
 
 /** The portal's collections, each filled from the one crawl. */
-const COLLECTIONS = ['entities', 'problems', 'docsSites', 'docsPages', 'apiViews', 'graphs', 'scorecards', 'pluginCards', 'templates'] as const;
-type CollectionName = (typeof COLLECTIONS)[number];
+export const COLLECTIONS = ['entities', 'problems', 'docsSites', 'docsPages', 'apiViews', 'graphs', 'scorecards', 'pluginCards', 'templates'] as const;
+export type CollectionName = (typeof COLLECTIONS)[number];
 
 /**
  * One crawl per content sync, shared by every collection's loader: the first loader of a
  * sync starts it, the others await the same promise. A loader asking again means a new sync
  * (in dev, after a change), which crawls again instead of reusing a stale portal.
  */
-function memoisedPortal(loaded: LoadedConfig): (name: CollectionName, context: LoaderContext) => Promise<Portal> {
-  let portal: Promise<Portal> | undefined;
+function memoisedPortal(loaded: LoadedConfig, built?: Portal): (name: CollectionName, context: LoaderContext) => Promise<Portal> {
+  let portal: Promise<Portal> | undefined = built ? Promise.resolve(built) : undefined;
   const served = new Set<CollectionName>();
   return (name, context) => {
     if (served.has(name)) {
@@ -86,7 +86,7 @@ function memoisedPortal(loaded: LoadedConfig): (name: CollectionName, context: L
 }
 
 /** Crawls every source and builds every docs site; each stage logs under its own label. */
-async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: AstroIntegrationLogger): Promise<Portal> {
+export async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger: ForkingLogger): Promise<Portal> {
   const layout = cacheLayout(cacheDir);
   const catalog = await buildCatalog(sourcesOf(loaded, { cacheDir, logger: logger.fork('playbill:sources') }), {
     extraKinds: loaded.config.catalog.extraKinds,
@@ -145,10 +145,14 @@ async function runPluginStage(loaded: LoadedConfig, catalog: Catalog, cacheDir: 
   return results;
 }
 
-/** The Astro content loaders of the whole portal: catalog, problems and docs. */
-export function portalLoaders(loaded: LoadedConfig): Record<CollectionName, Loader> {
+/**
+ * The Astro content loaders of the whole portal: catalog, problems and docs. `built` is the
+ * portal when it was built before Astro's build began (src/integrations/quick-rebuild.ts):
+ * the first sync stores it instead of building it again.
+ */
+export function portalLoaders(loaded: LoadedConfig, built?: Portal): Record<CollectionName, Loader> {
   optionsSchema.parse({ loaded });
-  const portalFor = memoisedPortal(loaded);
+  const portalFor = memoisedPortal(loaded, built);
   const held = heldStoreSaves();
   const loaders = collectionLoaders(portalFor);
   for (const loader of Object.values(loaders)) {
@@ -158,86 +162,93 @@ export function portalLoaders(loaded: LoadedConfig): Record<CollectionName, Load
   return loaders;
 }
 
+/** One content-store entry: its id and the data stored under it. */
+export interface StoreEntry {
+  id: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * What each collection stores from the portal, exactly: the loaders below store it, and a
+ * docs-only rebuild (loaders/quick-rebuild.ts) compares it with the last build's. Drawings'
+ * SVGs and docs pages' HTML are written to digest-named files in the cache on the way.
+ */
+export const collectionEntries: Record<CollectionName, (portal: Portal, cacheDir: string) => Promise<StoreEntry[]>> = {
+  entities: async ({ catalog }) => catalog.nodes.map((node) => ({ id: node.ref, data: { ...node } })),
+  problems: async ({ problems }) => problems.map((problem, i) => ({ id: problemId(i), data: { ...problem } })),
+  docsSites: async ({ docs }) => docs.sites.map((site) => ({ id: site.entityRef, data: { ...site } })),
+  apiViews: async ({ apiViews }) => apiViews.map((view) => ({ id: view.entityRef, data: { ...view } })),
+  graphs: async ({ graphs }, cacheDir) => {
+    const files = await writeDigestFiles(cacheLayout(cacheDir).graphSvg, graphs.map((g) => g.drawing.svg), 'svg');
+    return graphs.map(({ id, drawing: { svg: _svg, ...drawing } }, i) => ({ id, data: { ...drawing, svgFile: files[i] ?? '' } }));
+  },
+  scorecards: async ({ scores }) => scores.map((score) => ({ id: `${score.scorecard} ${score.entityRef}`, data: { ...score } })),
+  // One entry per entity, cards or none, so the collection exists whenever the catalog does.
+  pluginCards: async ({ catalog, cards }) => catalog.nodes.map(({ ref }) => ({ id: ref, data: { entityRef: ref, cards: cards.get(ref) ?? [] } })),
+  templates: async ({ templates }) => templates.map((template) => ({ id: template.entityRef, data: { ...template } })),
+  docsPages: async ({ docs }, cacheDir) => {
+    const stored = await writePageHtml(cacheLayout(cacheDir).pageHtml, docs.pages);
+    return stored.map((page) => ({ id: `${page.entityRef}/${page.slug}`, data: { ...page } }));
+  },
+};
+
 /** Each collection's loader, taking its share of the one portal. */
 function collectionLoaders(portalFor: ReturnType<typeof memoisedPortal>): Record<CollectionName, Loader> {
+  const record = storeRecorder();
+  const loader = (name: CollectionName, schema: z.ZodType, report?: (portal: Portal, context: LoaderContext) => void): Loader => ({
+    name: LOADER_NAMES[name],
+    schema,
+    async load(context) {
+      const portal = await portalFor(name, context);
+      const cacheDir = fileURLToPath(context.config.cacheDir);
+      const entries = await collectionEntries[name](portal, cacheDir);
+      const json = entries.map((entry) => JSON.stringify(entry.data));
+      await syncStore(context, entries, json);
+      await record(portal, name, entries, json, cacheDir);
+      report?.(portal, context);
+    },
+  });
   return {
-    entities: {
-      name: 'playbill:catalog',
-      schema: catalogNodeSchema,
-      async load(context) {
-        const { catalog } = await portalFor('entities', context);
-        await syncStore(context, catalog.nodes.map((node) => ({ id: node.ref, data: { ...node } })));
-        context.logger.info(`${catalog.nodes.length} entities from ${catalog.repositories.length} repositories`);
-      },
-    },
-    problems: {
-      name: 'playbill:problems',
-      schema: problemSchema,
-      async load(context) {
-        const { problems } = await portalFor('problems', context);
-        await syncStore(context, problems.map((problem, i) => ({ id: problemId(i), data: { ...problem } })));
-        const { errors, warnings } = countProblems(problems);
-        context.logger.info(`${errors} errors, ${warnings} warnings (see /catalog/problems/)`);
-      },
-    },
-    docsSites: {
-      name: 'playbill:docs-sites',
-      schema: docsSiteSchema,
-      async load(context) {
-        const { docs } = await portalFor('docsSites', context);
-        await syncStore(context, docs.sites.map((site) => ({ id: site.entityRef, data: { ...site } })));
-      },
-    },
-    apiViews: {
-      name: 'playbill:api-views',
-      schema: storedApiViewSchema,
-      async load(context) {
-        const { apiViews } = await portalFor('apiViews', context);
-        await syncStore(context, apiViews.map((view) => ({ id: view.entityRef, data: { ...view } })));
-      },
-    },
-    graphs: {
-      name: 'playbill:graphs',
-      schema: storedDrawingSchema,
-      async load(context) {
-        const { graphs } = await portalFor('graphs', context);
-        const files = await writeDigestFiles(cacheLayout(fileURLToPath(context.config.cacheDir)).graphSvg, graphs.map((g) => g.drawing.svg), 'svg');
-        await syncStore(context, graphs.map(({ id, drawing: { svg: _svg, ...drawing } }, i) => ({ id, data: { ...drawing, svgFile: files[i] ?? '' } })));
-      },
-    },
-    scorecards: {
-      name: 'playbill:scorecards',
-      schema: entityScoreSchema,
-      async load(context) {
-        const { scores } = await portalFor('scorecards', context);
-        await syncStore(context, scores.map((score) => ({ id: `${score.scorecard} ${score.entityRef}`, data: { ...score } })));
-      },
-    },
-    pluginCards: {
-      name: 'playbill:plugins',
-      schema: entityCardsSchema,
-      async load(context) {
-        const { catalog, cards } = await portalFor('pluginCards', context);
-        // One entry per entity, cards or none, so the collection exists whenever the catalog does.
-        await syncStore(context, catalog.nodes.map(({ ref }) => ({ id: ref, data: { entityRef: ref, cards: cards.get(ref) ?? [] } })));
-      },
-    },
-    templates: {
-      name: 'playbill:templates',
-      schema: storedTemplateSchema,
-      async load(context) {
-        const { templates } = await portalFor('templates', context);
-        await syncStore(context, templates.map((template) => ({ id: template.entityRef, data: { ...template } })));
-      },
-    },
-    docsPages: {
-      name: 'playbill:docs-pages',
-      schema: storedDocsPageSchema,
-      async load(context) {
-        const { docs } = await portalFor('docsPages', context);
-        const stored = await writePageHtml(cacheLayout(fileURLToPath(context.config.cacheDir)).pageHtml, docs.pages);
-        await syncStore(context, stored.map((page) => ({ id: `${page.entityRef}/${page.slug}`, data: { ...page } })));
-      },
-    },
+    entities: loader('entities', catalogNodeSchema, ({ catalog }, context) => context.logger.info(`${catalog.nodes.length} entities from ${catalog.repositories.length} repositories`)),
+    problems: loader('problems', problemSchema, ({ problems }, context) => {
+      const { errors, warnings } = countProblems(problems);
+      context.logger.info(`${errors} errors, ${warnings} warnings (see /catalog/problems/)`);
+    }),
+    docsSites: loader('docsSites', docsSiteSchema),
+    apiViews: loader('apiViews', storedApiViewSchema),
+    graphs: loader('graphs', storedDrawingSchema),
+    scorecards: loader('scorecards', entityScoreSchema),
+    pluginCards: loader('pluginCards', entityCardsSchema),
+    templates: loader('templates', storedTemplateSchema),
+    docsPages: loader('docsPages', storedDocsPageSchema),
+  };
+}
+
+/** The label each collection's loader logs under (the stage's, where one logs). */
+const LOADER_NAMES: Record<CollectionName, string> = {
+  entities: 'playbill:catalog',
+  problems: 'playbill:problems',
+  docsSites: 'playbill:docs-sites',
+  apiViews: 'playbill:api-views',
+  graphs: 'playbill:graphs',
+  scorecards: 'playbill:scorecards',
+  pluginCards: 'playbill:plugins',
+  templates: 'playbill:templates',
+  docsPages: 'playbill:docs-pages',
+};
+
+/**
+ * Writes what the store holds after a sync (loaders/store-entries.ts) to the build cache once
+ * every collection of one portal has stored its share: the last full build's, for the next
+ * build to compare with.
+ */
+function storeRecorder() {
+  const shares = new WeakMap<Portal, Map<CollectionName, { entries: readonly StoreEntry[]; json: readonly string[] }>>();
+  return async (portal: Portal, name: CollectionName, entries: readonly StoreEntry[], json: readonly string[], cacheDir: string) => {
+    const share = shares.get(portal) ?? new Map();
+    shares.set(portal, share.set(name, { entries, json }));
+    if (share.size < COLLECTIONS.length) return;
+    shares.delete(portal);
+    await writeStoreEntries(cacheLayout(cacheDir).storeEntries, await describeStore(share, cacheDir));
   };
 }

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { cacheLayout } from '../loaders/cache-layout.ts';
+import { untilFileExists } from '../src/integrations/go-ahead.ts';
 import type { KeepKey } from '../loaders/build-fingerprint.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -46,6 +47,13 @@ const ASTRO_HEAP_GROWTH = '--heap-growing-percent=50';
  * begun once Astro has exited than from the last build's pages while it runs.
  */
 const REWRITES_EVERY_PAGE = /^(Node\.js|Playbill's code|the config|the build arguments)/;
+
+/**
+ * Inputs whose change alone may leave every page but some docs pages as they were: local
+ * sources' files (a GitHub source's change has no digest here: its crawl decides), and the
+ * scorecard levels the last build compared with. Then a rebuild without Astro is tried first.
+ */
+const ONLY_SOURCES_CHANGED = /^(the files of |the last scorecard levels$)/;
 
 /** Where Astro will write and cache: `--outDir` and PLAYBILL_CACHE_DIR as astro.config.mjs reads them. */
 function buildFolders(): { out: string; cacheDir: string; rest: string[] } {
@@ -117,7 +125,8 @@ try {
       await stopping;
       astro = startAstro();
     }
-    await fullBuild(reuse, astro.exited);
+    if (reuse.changed?.length && reuse.changed.every((name) => ONLY_SOURCES_CHANGED.test(name))) await quickRebuild(reuse);
+    else await fullBuild(reuse, astro.exited);
   }
 } catch (error) {
   process.stderr.write(`playbill build: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -193,27 +202,81 @@ async function prepareOutput(listFile: string): Promise<void> {
   if (why && !(await readFile(listFile, 'utf8').then(() => true, () => false))) await writeFile(listFile, JSON.stringify({ error: why }));
 }
 
-async function fullBuild(reuse: Reuse, astroExited: Promise<number | null>): Promise<void> {
-  const preparing = prepareOutput(files.prepared);
-  await writeFile(`${files.start}.part`, '');
+/**
+ * Asks Astro to build the portal's content first and, when only docs pages' text changed,
+ * to write the output from the last build's without building pages (src/integrations/
+ * quick-rebuild.ts): then runs the search step and keeps the output. Else Astro builds as
+ * usual, with the content it built. Pagefind meanwhile reads the last build's pages either way.
+ */
+async function quickRebuild(reuse: Reuse): Promise<void> {
+  const resultFile = join(dir, 'quick.json');
+  await goAhead({ tryQuick: { out: folders.out, cacheDir: folders.cacheDir, resultFile } });
+  // At Pagefind's own priority until Astro builds pages: this is most of what follows.
+  const early = await startEarlyIndex(reuse, false);
+  const exited = astro.exited;
+  const answered = await Promise.race([untilFileExists(resultFile, 10, () => undefined).then(() => true), exited.then(() => false)]);
+  const result = answered ? quickResult(await readFile(resultFile, 'utf8')) : undefined;
+  if (!result || 'why' in result) {
+    if (result) log.info(`Astro builds the pages: not only docs text changed (${result.why}; content built in ${result.ms} ms)`);
+    await early?.early?.yieldToAstro();
+    await fullBuild(reuse, exited, early, false);
+    return;
+  }
+  const code = await exited;
+  if (code !== 0) throw new Error(`Astro exited with code ${code} after writing the docs pages`);
+  log.info(`only docs text changed: ${result.pages} page${result.pages === 1 ? '' : 's'} written into the last build's output without building the others (content built in ${result.ms} ms)`);
+  await finishBuild(reuse, result.options, early);
+}
+
+/** The quick rebuild's answer (read without zod: this process stays small while Astro runs). */
+function quickResult(text: string): { why: string; ms: number } | { pages: number; ms: number; options: unknown } {
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || !('ms' in value) || typeof value.ms !== 'number') throw new Error(`the quick rebuild answered something unexpected: ${text.slice(0, 200)}`);
+  if ('why' in value) return { why: String(value.why), ms: value.ms };
+  if ('pages' in value && typeof value.pages === 'number' && 'options' in value) return { pages: value.pages, ms: value.ms, options: value.options };
+  throw new Error(`the quick rebuild answered something unexpected: ${text.slice(0, 200)}`);
+}
+
+/** Lets Astro go on past astro.config.mjs (src/integrations/go-ahead.ts), with what it is asked. */
+async function goAhead(request: object = {}): Promise<void> {
+  await writeFile(`${files.start}.part`, Object.keys(request).length > 0 ? JSON.stringify(request) : '');
   await rename(`${files.start}.part`, files.start);
-  // The search index begins from the last build's pages on the core Astro leaves idle.
+}
+
+/** The search index, begun from the last build's pages while the pages are built, if it can be. */
+async function startEarlyIndex(reuse: Reuse, yielding = true) {
   const wanted = !reuse.unavailable?.startsWith('--force') && !reuse.changed?.some((name) => REWRITES_EVERY_PAGE.test(name));
-  const earlyIndex = wanted ? await import('../src/integrations/early-index.ts') : undefined;
-  const early = earlyIndex?.startEarlyIndex(folders.cacheDir);
+  const module = wanted ? await import('../src/integrations/early-index.ts') : undefined;
+  const early = module?.startEarlyIndex(folders.cacheDir, { yielding });
+  return module ? { module, early } : undefined;
+}
+type EarlyIndex = Awaited<ReturnType<typeof startEarlyIndex>>;
+
+async function fullBuild(reuse: Reuse, astroExited: Promise<number | null>, begun?: EarlyIndex, needsGoAhead = true): Promise<void> {
+  const preparing = prepareOutput(files.prepared);
+  if (needsGoAhead) await goAhead();
+  // The search index begins from the last build's pages on the core Astro leaves idle.
+  const early = begun ?? (await startEarlyIndex(reuse));
   const code = await astroExited;
   await preparing;
   if (code !== 0) {
-    if (earlyIndex) await (await import('pagefind')).close();
+    if (early) await (await import('pagefind')).close();
     process.exitCode = code ?? 1;
     return;
   }
+  await finishBuild(reuse, JSON.parse(await readFile(files.finish, 'utf8')), early);
+}
+
+/** After the pages: the search index and service worker, and the output kept for the next build. */
+async function finishBuild(reuse: Reuse, finish: unknown, begun: EarlyIndex): Promise<void> {
   const key = reuse.keep;
   // Imported only now: loaded before, it sat in this process's memory the whole time Astro
   // ran, adding to the build's peak (about 40 MiB with Pagefind's module, which the early
   // index, when there is one, loads anyway).
   const { finishOptionsSchema, finishSite } = await import('../src/integrations/search-and-offline.ts');
-  const options = finishOptionsSchema.parse(JSON.parse(await readFile(files.finish, 'utf8')));
+  const options = finishOptionsSchema.parse(finish);
+  const earlyIndex = begun?.module;
+  const early = begun?.early;
   const keep = key !== undefined && resolve(options.out) === folders.out && resolve(options.cacheDir) === folders.cacheDir;
   if (key !== undefined && !keep) log.info(`output not kept for the next build: Astro wrote to ${options.out} (cache ${options.cacheDir}), not where this script looks`);
   // Kept while Pagefind indexes (in its own process): every file but the index and the

@@ -6,10 +6,12 @@ import type * as PortalLoader from '../loaders/portal-loader.ts';
 
 // The loaders and the config, loaded by Node in astro.config.mjs (see there); imported
 // through Vite only when this file is read without them.
-const preloaded = (globalThis as Record<symbol, unknown>)[Symbol.for('playbill.preloaded')] as { portalLoader: typeof PortalLoader; loaded: LoadedConfig } | undefined;
+const preloaded = (globalThis as Record<symbol, unknown>)[Symbol.for('playbill.preloaded')] as { portalLoader: typeof PortalLoader; loaded: LoadedConfig; portal?: PortalLoader.Portal } | undefined;
 const { portalLoaders, catalogNodeSchema, docsSiteSchema, storedApiViewSchema, entityCardsSchema, entityScoreSchema, problemSchema, storedDocsPageSchema, storedDrawingSchema, storedTemplateSchema } = preloaded?.portalLoader ?? (await import('../loaders/portal-loader.ts'));
 const loaded = preloaded?.loaded ?? (await import('./lib/site.ts')).loaded;
-const catalog = portalLoaders(loaded);
+const catalog = portalLoaders(loaded, preloaded?.portal);
+// Held from here by the first sync only, which lets go of it once every collection has its share.
+if (preloaded) delete preloaded.portal;
 
 export const collections = {
   entities: defineCollection({ loader: catalog.entities, schema: catalogNodeSchema }),

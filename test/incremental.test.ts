@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docsPageFile } from '../loaders/quick-rebuild.ts';
 import { buildPortal, copyFixturePortal, outputFiles } from './support/build-portal.ts';
 
 let root: string;
@@ -15,6 +16,9 @@ let unchanged: { dist: string; log: string };
 let unchangedFiles = new Map<string, Buffer>();
 let again: { log: string; files: Map<string, Buffer> };
 let againFresh = new Map<string, Buffer>();
+let reverted: { log: string; files: Map<string, Buffer> };
+let revertedFresh = new Map<string, Buffer>();
+let storedPages: { entityRef: string; slug: string }[] = [];
 let firstHadRetired = false;
 let rebuildFiles = new Map<string, Buffer>();
 let rebuildFolders: string[] = [];
@@ -70,7 +74,19 @@ beforeAll(async () => {
   const second = await buildPortal(config, {}, join(root, 'first'), { script: true });
   again = { log: second.log, files: await outputFiles(second.dist) };
   againFresh = await outputFiles((await buildPortal(config, {}, join(root, 'fresh-again'), { script: true })).dist);
-}, 300_000);
+  storedPages = Object.values(JSON.parse(await readFile(join(root, 'first/cache/playbill/last-build/store-entries.json'), 'utf8')).pages);
+
+  // That page back as Astro last rendered it (at the rebuild: the second build wrote it
+  // without Astro), and a descriptor edited, so Astro builds: it finds the page's data as it
+  // cached it, and must not take the page from the last output.
+  await writeFile(setup, (await readFile(setup, 'utf8')).replace('\nAnd a second one, after the rebuild.\n', ''));
+  const web = join(root, 'site/repos/web/catalog-info.yaml');
+  await writeFile(web, (await readFile(web, 'utf8')).replace('The shop front.', 'The shop front, edited.'));
+  await rm(second.dist, { recursive: true, force: true });
+  const third = await buildPortal(config, {}, join(root, 'first'), { script: true });
+  reverted = { log: third.log, files: await outputFiles(third.dist) };
+  revertedFresh = await outputFiles((await buildPortal(config, {}, join(root, 'fresh-reverted'), { script: true })).dist);
+}, 420_000);
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('incremental rebuild', () => {
@@ -126,6 +142,28 @@ describe('incremental rebuild', () => {
     const scratch = await outputFiles(fresh.dist);
     expect([...unchangedFiles.keys()].sort()).toEqual([...scratch.keys()].sort());
     expect([...scratch].filter(([path, bytes]) => !unchangedFiles.get(path)?.equals(bytes)).map(([path]) => path)).toEqual([]);
+  });
+
+  it('builds in full when more than docs text changed, with the content it built to find out', () => {
+    expect(rebuild.log).toMatch(/\[playbill:build\] Astro builds the pages: not only docs text changed \(\d+ of \d+ entities, [^;]*\b1 of 2 API definitions[^;]* changed; content built in \d+ ms\)/);
+    // The portal was built once (a line per source): the content sync stored the one built to find out.
+    expect(rebuild.log.match(/\[playbill:sources\] local:/g)).toHaveLength(2);
+  });
+
+  it('writes only the docs pages whose text alone changed, without Astro, as a build from nothing would', () => {
+    expect(again.log).toMatch(/\[playbill:build\] only docs text changed: 1 page written into the last build's output/);
+    expect(again.log).not.toMatch(/generating static routes/);
+    expect([...againFresh].filter(([path, bytes]) => !again.files.get(path)?.equals(bytes)).map(([path]) => path)).toEqual([]);
+    // Every stored page's output file is where the rebuild looks for it.
+    expect(storedPages.length).toBeGreaterThan(1);
+    for (const page of storedPages) expect(again.files.has(docsPageFile(page.entityRef, page.slug)), `${page.entityRef} ${page.slug}`).toBe(true);
+  });
+
+  it('builds a page again after a rebuild without Astro wrote it, as a build from nothing would', () => {
+    expect(reverted.log).toMatch(/Astro builds the pages: not only docs text changed \(1 of \d+ entities changed;/);
+    expect(reverted.files.get('docs/default/component/web/setup/index.html')?.toString()).not.toContain('And a second one');
+    expect([...reverted.files.keys()].sort()).toEqual([...revertedFresh.keys()].sort());
+    expect([...revertedFresh].filter(([path, bytes]) => !reverted.files.get(path)?.equals(bytes)).map(([path]) => path)).toEqual([]);
   });
 
   it('finishes the search index begun while Astro built, and writes what a build from nothing writes', () => {

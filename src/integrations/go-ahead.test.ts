@@ -22,13 +22,23 @@ const alive = (pid: number) => {
 
 describe('waitForGoAhead', () => {
   it('returns at once when Astro was not started by the build script', async () => {
-    await expect(waitForGoAhead(undefined)).resolves.toBeUndefined();
+    await expect(waitForGoAhead(undefined)).resolves.toEqual({});
+  });
+
+  it('returns what the go-ahead asks: a docs-only rebuild tried first, or nothing more', async () => {
+    const tryQuick = { out: '/o', cacheDir: '/c', resultFile: '/r' };
+    await writeFile(join(dir, 'quick'), JSON.stringify({ tryQuick }));
+    await expect(waitForGoAhead(join(dir, 'quick'))).resolves.toEqual({ tryQuick });
+    // Anything else in the file asks nothing more.
+    await writeFile(join(dir, 'odd'), JSON.stringify({ tryQuick: { out: 1 } }));
+    await expect(waitForGoAhead(join(dir, 'odd'))).resolves.toEqual({});
   });
 
   it('returns only once the go-ahead file exists', async () => {
     const file = join(dir, 'start');
     let done = false;
-    const waiting = waitForGoAhead(file).then(() => {
+    const waiting = waitForGoAhead(file).then((asked) => {
+      expect(asked).toEqual({});
       done = true;
     });
     await new Promise((resolve) => setTimeout(resolve, 150));

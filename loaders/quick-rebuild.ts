@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { mapInBatches } from './batches.ts';
+import { readCacheFile } from './cache-files.ts';
+import { cacheLayout } from './cache-layout.ts';
+import { parseEntityRef } from './catalog/refs.ts';
+import { linkFiles } from './file-trees.ts';
+import { collectionEntries, COLLECTIONS, type Portal } from './portal-loader.ts';
+import { describeStore, readStoreEntries, textChanges, writeStoreEntries, type CollectionShare, type StoreEntries, type TextChange } from './store-entries.ts';
+
+/**
+ * A rebuild without Astro, for the commonest change of all: the text of some docs pages and
+ * nothing else. The portal is built as Astro's content sync builds it (the same loaders, the
+ * same caches); when every content-store entry equals the last kept build's but for some
+ * docs pages' HTML (loaders/store-entries.ts), every page Astro would write is the one it
+ * wrote last time except those pages, and in each of them only the HTML between the layout's
+ * `<div class="markdown">` and its footer differs. So the kept output is linked back into
+ * the output folder and each changed page is written with its new HTML in that place. The
+ * search index and service worker follow as after any build (scripts/build.ts).
+ *
+ * It gives up, and the build runs in full, on anything else: another entry changed, a page
+ * added or gone, a page whose title, headings, links or date changed, other docs files, a
+ * kept page that is not where or as expected, or a kept file changed since it was kept.
+ */
+
+/** Where the layout puts a docs page's HTML: right after the first, right before the last. */
+const TEXT_START = '<div class="markdown">';
+const TEXT_END = '</div><footer class="docs-meta"';
+
+/** What the build leaves to the search step, written afresh after a rebuild like this one. */
+export const WRITTEN_AFTER = (file: string) => file.startsWith('pagefind/') || file === 'sw.js';
+
+/** The output file of a docs page, as `src/pages/docs/[namespace]/[kind]/[name]/[...page].astro` writes it. */
+export function docsPageFile(entityRef: string, slug: string): string {
+  const { kind, namespace, name } = parseEntityRef(entityRef);
+  return `docs/${namespace.toLowerCase()}/${kind.toLowerCase()}/${name.toLowerCase()}/${slug}index.html`;
+}
+
+/**
+ * A kept docs page with its HTML replaced, or undefined when the page does not hold the HTML
+ * whose digest (hex SHA-256, the name of its file in the cache) is `before` where the layout
+ * puts it. Every part of the page around it is the layout's, with all text from repositories
+ * escaped, so neither marker can occur in it.
+ */
+export function replaceText(page: string, before: string, html: string): string | undefined {
+  const start = page.indexOf(TEXT_START);
+  const end = page.lastIndexOf(TEXT_END);
+  if (start === -1 || end < start + TEXT_START.length) return undefined;
+  const from = start + TEXT_START.length;
+  if (createHash('sha256').update(page.slice(from, end)).digest('hex') !== before) return undefined;
+  return `${page.slice(0, from)}${html}${page.slice(end)}`;
+}
+
+const keptListSchema = z.array(z.tuple([z.string(), z.string()]));
+
+export interface QuickRebuildOptions {
+  /** The portal as this build's content sync would store it (`buildPortal`). */
+  portal: Portal;
+  cacheDir: string;
+  out: string;
+}
+
+/** Rebuilds `out` from the kept output when only docs text changed: how many pages it wrote, or why it did not. */
+export async function quickRebuild(options: QuickRebuildOptions): Promise<{ pages: number } | { why: string }> {
+  const layout = cacheLayout(options.cacheDir);
+  const last = await readStoreEntries(layout.lastStoreEntries);
+  if (!last) return { why: 'the last build left no record of its content store' };
+  const kept = await readCacheFile(layout.lastOutputFiles, keptListSchema);
+  if (!kept) return { why: 'no complete output of the last build is kept' };
+  const [changes, changed] = await Promise.all([changedText(options, last), keptChanged(layout.lastOutput, layout.lastOutputFiles, kept.map(([file]) => file))]);
+  if ('why' in changes) return changes;
+  if (changed) return { why: changed };
+  const pages = [];
+  for (const change of changes.changes) {
+    const page = await newPage(layout, change);
+    if (typeof page === 'string') return { why: page };
+    pages.push(page);
+  }
+  await linkKept(layout.lastOutput, kept.map(([file]) => file).filter((file) => !WRITTEN_AFTER(file)), options.out);
+  for (const page of pages) {
+    // Written beside and moved over the link: the kept file it points at must stay as it is.
+    const target = join(options.out, page.file);
+    await writeFile(`${target}.playbill-tmp`, page.text);
+    await rename(`${target}.playbill-tmp`, target);
+  }
+  return { pages: pages.length };
+}
+
+/** Records this build's store for the next build, and compares it with the last. */
+async function changedText(options: QuickRebuildOptions, last: StoreEntries) {
+  const shares = new Map<string, CollectionShare>();
+  for (const name of COLLECTIONS) {
+    const entries = await collectionEntries[name](options.portal, options.cacheDir);
+    shares.set(name, { entries, json: entries.map((entry) => JSON.stringify(entry.data)) });
+  }
+  const now = await describeStore(shares, options.cacheDir);
+  await writeStoreEntries(cacheLayout(options.cacheDir).storeEntries, now);
+  return textChanges(last, now);
+}
+
+/**
+ * Which kept file was written since the list of them was, if one was: the output folder
+ * shares them as hard links, so an edit of a deployed file in place, or a full build cut
+ * short that wrote over one, shows as a newer modification time.
+ */
+export async function keptChanged(dir: string, listFile: string, files: readonly string[]): Promise<string | undefined> {
+  const listed = (await stat(listFile)).mtimeMs;
+  const newer = await mapInBatches(files, 64, async (file) => (await stat(join(dir, file)).catch(() => undefined))?.mtimeMs ?? Infinity);
+  const changed = newer.findIndex((time) => time > listed);
+  return changed === -1 ? undefined : `the kept file ${files[changed]} changed after it was kept`;
+}
+
+/** The changed page's new text, or why it cannot be made from the kept one. */
+async function newPage(layout: ReturnType<typeof cacheLayout>, change: TextChange): Promise<{ file: string; text: string } | string> {
+  const file = docsPageFile(change.entityRef, change.slug);
+  const page = await readFile(join(layout.lastOutput, file), 'utf8').catch(() => undefined);
+  if (page === undefined) return `the kept output has no ${file}`;
+  const html = await readFile(join(layout.pageHtml, `${change.after.html}.html`), 'utf8');
+  const text = replaceText(page, change.before.html, html);
+  return text === undefined ? `${file} does not hold its last HTML where the layout puts it` : { file, text };
+}
+
+/** Empties the output folder (but for `.git`, as Astro would) and links the kept files into it. */
+async function linkKept(from: string, files: readonly string[], out: string): Promise<void> {
+  const entries = await readdir(out).catch(() => []);
+  await Promise.all(entries.filter((name) => name !== '.git').map((name) => rm(join(out, name), { recursive: true, force: true })));
+  await linkFiles(from, files, out, async () => undefined);
+}

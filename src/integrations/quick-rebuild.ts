@@ -1,0 +1,44 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { LoadedConfig } from '../../loaders/config.ts';
+import type { ForkingLogger } from '../../loaders/logger.ts';
+import { buildPortal, type Portal } from '../../loaders/portal-loader.ts';
+import type { GoAhead } from './go-ahead.ts';
+
+/** What the build script reads from `resultFile`: the pages written, or why Astro builds them. */
+export type QuickResult = { pages: number; ms: number; options: { out: string; root: string; cacheDir: string; base: string } } | { why: string; ms: number };
+
+/** Lines in Astro's format, labelled with the stage that wrote them. */
+function loggerFor(label: string): ForkingLogger {
+  const write = (message: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)} [${label}] ${message}\n`);
+  return { info: write, warn: write, fork: loggerFor };
+}
+
+/**
+ * Runs in Astro's process, from astro.config.mjs, when the build script asks for it (only
+ * source files changed since the last build): builds the portal's content as the content
+ * sync would, and tries the rebuild without page generation (loaders/quick-rebuild.ts).
+ * When it wrote the output, the result says so and the process exits: the build script
+ * runs the search step. Otherwise the result says why, and the portal is returned for the
+ * content sync to store, so nothing is built twice.
+ */
+export async function tryQuickRebuild(loaded: LoadedConfig, request: NonNullable<GoAhead['tryQuick']>): Promise<Portal | undefined> {
+  const started = Date.now();
+  const failed = (error: unknown) => (error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error));
+  // A portal that cannot be built is left to the content sync, which reports why as usual.
+  const portal = await buildPortal(loaded, request.cacheDir, loggerFor('playbill')).catch((error: unknown) => failed(error));
+  const done =
+    typeof portal === 'string'
+      ? { why: `the content could not be built (${portal})` }
+      : await import('../../loaders/quick-rebuild.ts')
+          .then(({ quickRebuild }) => quickRebuild({ portal, cacheDir: request.cacheDir, out: request.out }))
+          .catch((error: unknown) => ({ why: `it failed (${failed(error)})` }));
+  const base = loaded.config.site.base.endsWith('/') ? loaded.config.site.base : `${loaded.config.site.base}/`;
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const ms = Date.now() - started;
+  const result: QuickResult = 'why' in done ? { why: done.why, ms } : { pages: done.pages, ms, options: { out: request.out, root, cacheDir: request.cacheDir, base } };
+  await writeFile(`${request.resultFile}.part`, JSON.stringify(result));
+  await rename(`${request.resultFile}.part`, request.resultFile);
+  if ('pages' in result) process.exit(0);
+  return typeof portal === 'string' ? undefined : portal;
+}
