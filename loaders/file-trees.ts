@@ -3,7 +3,8 @@
  * keeps its search index and its whole output this way between builds.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, readdir, readFile } from 'node:fs/promises';
+import { copyFileSync, linkSync, mkdirSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { mapInBatches } from './batches.ts';
 
@@ -18,21 +19,29 @@ export async function listFiles(dir: string): Promise<string[]> {
  * there: thousands of files in well under a second, where copying takes several. The files
  * must not be changed in place afterwards on either side, or the other changes too. Across
  * file systems, where links cannot go, the files are copied.
+ *
+ * The folders and links are made with blocking calls, one after another: each is a few
+ * microseconds of the kernel's, and handing each to libuv's four threads and back cost
+ * more than the call (the 5,494 files of a 1,231-page build's output: 150 ms against 1 s).
  */
 export async function linkFiles<T>(from: string, files: readonly string[], to: string, then: (file: string) => Promise<T>): Promise<T[]> {
   await makeFolders(to, files);
-  return mapInBatches(files, 64, async (file) => {
-    await link(join(from, file), join(to, file)).catch(() => copyFile(join(from, file), join(to, file)));
-    return then(file);
-  });
+  for (const file of files) {
+    try {
+      linkSync(join(from, file), join(to, file));
+    } catch {
+      copyFileSync(join(from, file), join(to, file));
+    }
+  }
+  return mapInBatches(files, 64, then);
 }
 
 /**
- * Creates under `to` the folders that `files` (relative paths) go into. A folder per page
- * (`format: 'directory'`) makes thousands, so 64 at a time.
+ * Creates under `to` the folders that `files` (relative paths) go into: a folder per page
+ * (`format: 'directory'`) makes thousands, with blocking calls as above.
  */
 export async function makeFolders(to: string, files: readonly string[]): Promise<void> {
-  await mapInBatches([...new Set(files.map((file) => dirname(join(to, file))))].sort(), 64, (folder) => mkdir(folder, { recursive: true }));
+  for (const folder of [...new Set(files.map((file) => dirname(join(to, file))))].sort()) mkdirSync(folder, { recursive: true });
 }
 
 /** A file's digest: SHA-256 of its bytes, base64url. */
