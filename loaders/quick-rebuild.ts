@@ -62,8 +62,8 @@ export interface QuickRebuildOptions {
   out: string;
 }
 
-/** Rebuilds `out` from the kept output when only docs text changed: how many pages it wrote, or why it did not. */
-export async function quickRebuild(options: QuickRebuildOptions): Promise<{ pages: number } | { why: string }> {
+/** Rebuilds `out` from the kept output when only docs text changed: the pages it wrote anew, or why it did not. */
+export async function quickRebuild(options: QuickRebuildOptions): Promise<{ written: string[] } | { why: string }> {
   const layout = cacheLayout(options.cacheDir);
   const last = await readStoreEntries(layout.lastStoreEntries);
   if (!last) return { why: 'the last build left no record of its content store' };
@@ -85,7 +85,7 @@ export async function quickRebuild(options: QuickRebuildOptions): Promise<{ page
     await writeFile(`${target}.playbill-tmp`, page.text);
     await rename(`${target}.playbill-tmp`, target);
   }
-  return { pages: pages.length };
+  return { written: pages.map((page) => page.file) };
 }
 
 /** Records this build's store for the next build, and compares it with the last. */

@@ -5,8 +5,8 @@ import type { ForkingLogger } from '../../loaders/logger.ts';
 import { buildPortal, type Portal } from '../../loaders/portal-loader.ts';
 import type { GoAhead } from './go-ahead.ts';
 
-/** What the build script reads from `resultFile`: the pages written, or why Astro builds them. */
-export type QuickResult = { pages: number; ms: number; options: { out: string; root: string; cacheDir: string; base: string } } | { why: string; ms: number };
+/** What the build script reads from `resultFile`: the pages written anew, or why Astro builds them. */
+export type QuickResult = { written: string[]; ms: number; options: { out: string; root: string; cacheDir: string; base: string } } | { why: string; ms: number };
 
 /** Lines in Astro's format, labelled with the stage that wrote them. */
 function loggerFor(label: string): ForkingLogger {
@@ -36,9 +36,9 @@ export async function tryQuickRebuild(loaded: LoadedConfig, request: NonNullable
   const base = loaded.config.site.base.endsWith('/') ? loaded.config.site.base : `${loaded.config.site.base}/`;
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const ms = Date.now() - started;
-  const result: QuickResult = 'why' in done ? { why: done.why, ms } : { pages: done.pages, ms, options: { out: request.out, root, cacheDir: request.cacheDir, base } };
+  const result: QuickResult = 'why' in done ? { why: done.why, ms } : { written: done.written, ms, options: { out: request.out, root, cacheDir: request.cacheDir, base } };
   await writeFile(`${request.resultFile}.part`, JSON.stringify(result));
   await rename(`${request.resultFile}.part`, request.resultFile);
-  if ('pages' in result) process.exit(0);
+  if ('written' in result) process.exit(0);
   return typeof portal === 'string' ? undefined : portal;
 }
