@@ -7,7 +7,7 @@ import { readCacheFile } from './cache-files.ts';
 import { cacheLayout } from './cache-layout.ts';
 import { parseEntityRef } from './catalog/refs.ts';
 import { linkFiles } from './file-trees.ts';
-import { collectionEntries, COLLECTIONS, type Portal } from './portal-loader.ts';
+import { collectionEntries, COLLECTIONS, type CollectionName, type Portal } from './portal-loader.ts';
 import { describeStore, readStoreEntries, textChanges, writeStoreEntries, type CollectionShare, type StoreEntries, type TextChange } from './store-entries.ts';
 
 /**
@@ -88,17 +88,31 @@ export async function quickRebuild(options: QuickRebuildOptions): Promise<{ writ
   return { written: pages.map((page) => page.file) };
 }
 
-/** Records this build's store for the next build, and compares it with the last. */
+/**
+ * Compares this build's store with the last, and records it for the next build. The
+ * collections whose entries are plain data come first: when one of them changed (an edited
+ * descriptor, the commonest other change), the build runs in full at once, without writing
+ * and hashing every drawing and page first (the content sync does that, and records the store).
+ */
 async function changedText(options: QuickRebuildOptions, last: StoreEntries) {
   const shares = new Map<string, CollectionShare>();
-  for (const name of COLLECTIONS) {
-    const entries = await collectionEntries[name](options.portal, options.cacheDir);
-    shares.set(name, { entries, json: entries.map((entry) => JSON.stringify(entry.data)) });
-  }
-  const now = await describeStore(shares, options.cacheDir);
+  const share = async (names: readonly CollectionName[]) => {
+    for (const name of names) {
+      const entries = await collectionEntries[name](options.portal, options.cacheDir);
+      shares.set(name, { entries, json: entries.map((entry) => JSON.stringify(entry.data)) });
+    }
+    return describeStore(shares, options.cacheDir);
+  };
+  const data = COLLECTIONS.filter((name) => !WRITES_FILES.includes(name));
+  const first = textChanges(last, await share(data), data);
+  if ('why' in first) return first;
+  const now = await share(WRITES_FILES);
   await writeStoreEntries(cacheLayout(options.cacheDir).storeEntries, now);
   return textChanges(last, now);
 }
+
+/** The collections whose entries write files (drawings, docs HTML) on the way. */
+const WRITES_FILES: readonly CollectionName[] = ['graphs', 'docsPages'];
 
 /**
  * Which kept file was written since the list of them was, if one was: the output folder

@@ -69,6 +69,13 @@ describe('textChanges', () => {
     }
   });
 
+  it('compares only the collections named, when asked to', async () => {
+    const last = await store([page('aaa')]);
+    const now = await store([page('bbb', { title: 'New' })]);
+    expect(textChanges(last, now, ['entities'])).toEqual({ changes: [] });
+    expect(textChanges(last, await store([page('aaa')], { name: 'web', title: 'Web' }), ['entities'])).toEqual({ why: '1 of 1 entities changed' });
+  });
+
   it('names every collection that changed, in a fixed order', async () => {
     const answer = textChanges(await store([page('aaa')]), await store([page('bbb', { title: 'New' })], { name: 'web', title: 'Web' }));
     expect(answer).toEqual({ why: '1 of 1 entities, 1 of 1 docs pages beyond their text (titles, headings, links, pages added or removed) changed' });

@@ -91,10 +91,11 @@ const WHAT: Record<string, string> = {
 /**
  * Compares the store of the last kept build with this one: the docs pages whose text alone
  * changed, when nothing else did (every other entry the same, every docs page's title,
- * headings, links and date the same, the same docs assets); else why not.
+ * headings, links and date the same, the same docs assets); else why not. Given `only`
+ * (`now` holds only those collections so far), compares those collections alone.
  */
-export function textChanges(last: StoreEntries, now: StoreEntries): { changes: TextChange[] } | { why: string } {
-  const names = [...new Set([...Object.keys(WHAT), ...Object.keys(last.collections), ...Object.keys(now.collections)])];
+export function textChanges(last: StoreEntries, now: StoreEntries, only?: readonly string[]): { changes: TextChange[] } | { why: string } {
+  const names = only ?? [...new Set([...Object.keys(WHAT), ...Object.keys(last.collections), ...Object.keys(now.collections)])];
   const changed = names.flatMap((name) => {
     const before = last.collections[name] ?? {};
     const after = now.collections[name] ?? {};
@@ -103,6 +104,7 @@ export function textChanges(last: StoreEntries, now: StoreEntries): { changes: T
     return differ > 0 ? [`${differ} of ${ids.size} ${WHAT[name] ?? name}`] : [];
   });
   if (changed.length > 0) return { why: `${changed.join(', ')} changed` };
+  if (only) return { changes: [] };
   if (last.assets !== now.assets) return { why: 'the docs\' images or other files changed' };
   const changes: TextChange[] = [];
   for (const [id, after] of Object.entries(now.pages)) {

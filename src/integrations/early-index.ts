@@ -53,8 +53,6 @@ export interface EarlyIndex {
   listFile: string;
   /** Settles once Pagefind has read every kept page; `error` if it could not start. */
   read: Promise<{ index: PagefindIndex; pages: string[] } | { error: string }>;
-  /** Lowers Pagefind's priority from now on, if it was begun at its own (see `startEarlyIndex`). */
-  yieldToAstro(): Promise<void>;
 }
 
 /** What finishing the early index takes, or why the output is indexed anew. */
@@ -75,17 +73,10 @@ export type EarlyPlan = {
  * which Astro may write over while Pagefind reads them; `planEarlyIndex` gives every page
  * written since the kept output was listed again.
  */
-export function startEarlyIndex(cacheDir: string, { yielding = true } = {}): EarlyIndex | undefined {
+export function startEarlyIndex(cacheDir: string): EarlyIndex | undefined {
   const { lastOutput: folder, lastOutputFiles: listFile } = cacheLayout(cacheDir);
   // No full build was kept (the first, or one cut short): nothing to begin with.
   if (!existsSync(listFile)) return undefined;
-  // Begun at its own priority when no page may be built (a docs-only rebuild is tried first:
-  // loaders/quick-rebuild.ts), and lowered only once Astro does build pages.
-  let started = false;
-  const lower = async () => {
-    yielding = true;
-    if (started) await lowerPriority();
-  };
   const read = (async () => {
     const pages = indexedPages(await listFiles(folder));
     if (pages.length === 0) return { error: 'the last build kept no pages' };
@@ -93,13 +84,12 @@ export function startEarlyIndex(cacheDir: string, { yielding = true } = {}): Ear
     if (!(await listsByName(folder))) return { error: 'this file system lists a folder in the order its entries were made' };
     const { index, errors } = await pagefind.createIndex(PAGEFIND_OPTIONS);
     if (!index) return { error: `Pagefind could not start: ${errors.join('; ')}` };
-    started = true;
-    if (yielding) await lowerPriority();
+    await yieldToAstro();
     const added = await index.addDirectory({ path: folder });
     if (added.errors.length) return { error: `Pagefind could not read the kept pages: ${added.errors.join('; ')}` };
     return { index, pages };
   })().catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
-  return { folder, listFile, read, yieldToAstro: lower };
+  return { folder, listFile, read };
 }
 
 /**
@@ -107,7 +97,7 @@ export function startEarlyIndex(cacheDir: string, { yielding = true } = {}): Ear
  * on the CPU Astro leaves idle (a thread made later inherits the priority of the one that
  * makes it). Linux only; elsewhere, and if it fails, Pagefind runs as it is.
  */
-async function lowerPriority(): Promise<void> {
+async function yieldToAstro(): Promise<void> {
   const children = await readdir('/proc').catch(() => []);
   for (const pid of children.filter((name) => /^\d+$/.test(name))) {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoadedConfig } from '../../loaders/config.ts';
 import type { ForkingLogger } from '../../loaders/logger.ts';
 import { buildPortal, type Portal } from '../../loaders/portal-loader.ts';
+import { releaseHeap } from '../../loaders/release-heap.ts';
 import type { GoAhead } from './go-ahead.ts';
 
 /** What the build script reads from `resultFile`: the pages written anew, or why Astro builds them. */
@@ -40,5 +41,8 @@ export async function tryQuickRebuild(loaded: LoadedConfig, request: NonNullable
   await writeFile(`${request.resultFile}.part`, JSON.stringify(result));
   await rename(`${request.resultFile}.part`, request.resultFile);
   if ('written' in result) process.exit(0);
+  // What the comparison made (every entry as JSON) is garbage now: collected before Astro
+  // starts its build, so page generation does not peak on top of it.
+  releaseHeap();
   return typeof portal === 'string' ? undefined : portal;
 }
