@@ -74,6 +74,16 @@ export async function buildPortalScorecards(catalog: Catalog, pages: readonly Do
       };
     },
   });
+  // With no last levels at all (a build from nothing), each result is stored as unchanged
+  // since: the pages draw the two alike (no trend, no change in a level bar), and the next
+  // build, comparing with the levels this one writes, stores the same; so the content store
+  // a docs-only rebuild compares with (loaders/quick-rebuild.ts) is not all scorecard changes.
+  if (previous.size === 0) {
+    for (const score of scores) {
+      score.previousLevel = score.level;
+      score.previousFailing = score.checks.filter((c) => c.result === 'fail').map((c) => c.id);
+    }
+  }
   if (options.previousFile) {
     const results = scores.map((s) => [`${s.scorecard} ${s.entityRef}`, { level: s.level, failing: s.checks.filter((c) => c.result === 'fail').map((c) => c.id) }]);
     await writeCacheFile(options.previousFile, { version: 2, results: Object.fromEntries(results) });

@@ -10,6 +10,7 @@ import { memoryRepository } from '../sources/memory.ts';
 import { DEFAULT_SCORECARD } from './default-scorecard.ts';
 import { evaluateScorecards, levelReached, matchesFilter } from './evaluate.ts';
 import { factsFor } from './facts.ts';
+import { buildPortalScorecards } from './portal-scorecards.ts';
 import { compare, evaluateCondition, readPath } from './rules.ts';
 import { checkSchema, resolveScorecard, scorecardSchema, type CheckResult, type Operator } from './schema.ts';
 
@@ -181,6 +182,19 @@ describe('the default scorecard on a small catalog', async () => {
         "component:default/orphan null fail:group-owner,description,docs,system,runbook,on-call unknown:ci-green,recent-release,fresh-docs,no-critical-alerts",
       ]
     `);
+  });
+
+  it('stores a build from nothing\'s results as the next build, comparing with its levels, stores them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'playbill-levels-'));
+    try {
+      const options = { previousFile: join(dir, 'levels.json'), now };
+      const first = await buildPortalScorecards(catalog, [], [card], options);
+      const second = await buildPortalScorecards(catalog, [], [card], options);
+      expect(first).toEqual(second);
+      expect(first.find((s) => s.entityRef === 'component:default/orphan')).toMatchObject({ previousLevel: null, previousFailing: ['group-owner', 'description', 'docs', 'system', 'runbook', 'on-call'] });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('computes facts from the entity, its relations, its docs and its repository', () => {
