@@ -8,6 +8,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { mapInBatches } from './batches.ts';
 
+/** What the search step writes into a built site, after the pages: Pagefind's index and the service worker. */
+export function writtenBySearchStep(file: string): boolean {
+  return file.startsWith('pagefind/') || file === 'sw.js';
+}
+
 /** Files under a folder, as paths relative to it with `/` separators; none when it is missing. */
 export async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);

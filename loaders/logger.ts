@@ -12,6 +12,15 @@ export interface ForkingLogger extends Logger {
   fork(label: string): ForkingLogger;
 }
 
+/**
+ * Lines on standard output in Astro's format, `12:34:56 [playbill:docs] …`, for the parts of
+ * a build that run outside Astro's logger (the build script, the docs-only rebuild).
+ */
+export function stdoutLogger(label: string): ForkingLogger {
+  const write = (message: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)} [${label}] ${message}\n`);
+  return { info: write, warn: write, fork: stdoutLogger };
+}
+
 /** Formats a duration for a progress line: `850 ms`, `12 s`, `3 min 05 s`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

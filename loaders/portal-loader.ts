@@ -209,11 +209,8 @@ function collectionLoaders(portalFor: ReturnType<typeof memoisedPortal>): Record
     },
   });
   return {
-    entities: loader('entities', catalogNodeSchema, ({ catalog }, context) => context.logger.info(`${catalog.nodes.length} entities from ${catalog.repositories.length} repositories`)),
-    problems: loader('problems', problemSchema, ({ problems }, context) => {
-      const { errors, warnings } = countProblems(problems);
-      context.logger.info(`${errors} errors, ${warnings} warnings (see /catalog/problems/)`);
-    }),
+    entities: loader('entities', catalogNodeSchema, (portal, context) => context.logger.info(portalSummary.entities(portal))),
+    problems: loader('problems', problemSchema, (portal, context) => context.logger.info(portalSummary.problems(portal))),
     docsSites: loader('docsSites', docsSiteSchema),
     apiViews: loader('apiViews', storedApiViewSchema),
     graphs: loader('graphs', storedDrawingSchema),
@@ -223,6 +220,15 @@ function collectionLoaders(portalFor: ReturnType<typeof memoisedPortal>): Record
     docsPages: loader('docsPages', storedDocsPageSchema),
   };
 }
+
+/** What the build log says of a portal once stored, under each collection's label. */
+export const portalSummary = {
+  entities: ({ catalog }: Portal) => `${catalog.nodes.length} entities from ${catalog.repositories.length} repositories`,
+  problems: ({ problems }: Portal) => {
+    const { errors, warnings } = countProblems(problems);
+    return `${errors} errors, ${warnings} warnings (see /catalog/problems/)`;
+  },
+};
 
 /** The label each collection's loader logs under (the stage's, where one logs). */
 const LOADER_NAMES: Record<CollectionName, string> = {

@@ -6,14 +6,15 @@ import { mapInBatches } from './batches.ts';
 import { readCacheFile } from './cache-files.ts';
 import { cacheLayout } from './cache-layout.ts';
 import { parseEntityRef } from './catalog/refs.ts';
-import { linkFiles } from './file-trees.ts';
+import { linkFiles, writtenBySearchStep } from './file-trees.ts';
 import { collectionEntries, COLLECTIONS, type CollectionName, type Portal } from './portal-loader.ts';
 import { describeStore, readStoreEntries, textChanges, writeStoreEntries, type CollectionShare, type StoreEntries, type TextChange } from './store-entries.ts';
 
 /**
- * A rebuild without Astro, for the commonest change of all: the text of some docs pages and
- * nothing else. The portal is built as Astro's content sync builds it (the same loaders, the
- * same caches); when every content-store entry equals the last kept build's but for some
+ * A rebuild without Astro's build, for the commonest change of all: the text of some docs
+ * pages and nothing else. The portal is built as Astro's content sync builds it (the same
+ * loaders, the same caches; src/integrations/quick-rebuild.ts runs this in Astro's process
+ * before its build starts); when every content-store entry equals the last kept build's but for some
  * docs pages' HTML (loaders/store-entries.ts), every page Astro would write is the one it
  * wrote last time except those pages, and in each of them only the HTML between the layout's
  * `<div class="markdown">` and its footer differs. So the kept output is linked back into
@@ -28,9 +29,6 @@ import { describeStore, readStoreEntries, textChanges, writeStoreEntries, type C
 /** Where the layout puts a docs page's HTML: right after the first, right before the last. */
 const TEXT_START = '<div class="markdown">';
 const TEXT_END = '</div><footer class="docs-meta"';
-
-/** What the build leaves to the search step, written afresh after a rebuild like this one. */
-export const WRITTEN_AFTER = (file: string) => file.startsWith('pagefind/') || file === 'sw.js';
 
 /** The output file of a docs page, as `src/pages/docs/[namespace]/[kind]/[name]/[...page].astro` writes it. */
 export function docsPageFile(entityRef: string, slug: string): string {
@@ -78,7 +76,7 @@ export async function quickRebuild(options: QuickRebuildOptions): Promise<{ writ
     if (typeof page === 'string') return { why: page };
     pages.push(page);
   }
-  await linkKept(layout.lastOutput, kept.map(([file]) => file).filter((file) => !WRITTEN_AFTER(file)), options.out);
+  await linkKept(layout.lastOutput, kept.map(([file]) => file).filter((file) => !writtenBySearchStep(file)), options.out);
   for (const page of pages) {
     // Written beside and moved over the link: the kept file it points at must stay as it is.
     const target = join(options.out, page.file);

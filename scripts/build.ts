@@ -18,16 +18,15 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { cacheLayout } from '../loaders/cache-layout.ts';
+import { writtenBySearchStep } from '../loaders/file-trees.ts';
+import { stdoutLogger } from '../loaders/logger.ts';
 import { untilFileExists } from '../src/integrations/go-ahead.ts';
 import type { KeepKey } from '../loaders/build-fingerprint.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 // Lines in Astro's format, labelled with the stage that wrote them.
-const loggerFor = (stage: string) => {
-  const write = (message: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)} [playbill:${stage}] ${message}\n`);
-  return { info: write, warn: write };
-};
+const loggerFor = (stage: string) => stdoutLogger(`playbill:${stage}`);
 const log = loggerFor('build');
 
 /**
@@ -47,9 +46,6 @@ const ASTRO_HEAP_GROWTH = '--heap-growing-percent=50';
  * begun once Astro has exited than from the last build's pages while it runs.
  */
 const REWRITES_EVERY_PAGE = /^(Node\.js|Playbill's code|the config|the build arguments)/;
-
-/** What the search step writes into the output, after the pages. */
-const WRITTEN_LATER = (file: string) => file.startsWith('pagefind/') || file === 'sw.js';
 
 /**
  * Inputs whose change alone may leave every page but some docs pages as they were: local
@@ -242,7 +238,7 @@ async function keptDigests(written: readonly string[]): Promise<(file: string) =
   const computed = (await import('../loaders/file-trees.ts')).folderDigests(folders.out);
   const list: unknown = JSON.parse(await readFile(cacheLayout(folders.cacheDir).lastOutputFiles, 'utf8').catch(() => '[]'));
   const pairs = Array.isArray(list) ? list.filter((p): p is [string, string] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string') : [];
-  const known = new Map(pairs.filter(([file]) => !WRITTEN_LATER(file)));
+  const known = new Map(pairs.filter(([file]) => !writtenBySearchStep(file)));
   for (const file of written) known.delete(file);
   return (file) => {
     const digest = known.get(file);
@@ -309,7 +305,7 @@ async function finishBuild(reuse: Reuse, finish: unknown, begun: EarlyIndex, dig
   // Planned before the kept output, which the early index read, is replaced by this build's.
   const plan = early && earlyIndex && resolve(options.cacheDir) === folders.cacheDir ? await earlyIndex.planEarlyIndex(early, options.out, digestOf) : undefined;
   const fingerprints = keep ? import('../loaders/build-fingerprint.ts') : undefined;
-  const keeping = fingerprints?.then(({ keepLastBuild }) => keepLastBuild(options.cacheDir, options.out, WRITTEN_LATER, digestOf));
+  const keeping = fingerprints?.then(({ keepLastBuild }) => keepLastBuild(options.cacheDir, options.out, writtenBySearchStep, digestOf));
   // Once the output is kept, this process waits for Pagefind, whose index building sets the
   // peak of a large build (1.26 GB of its own at 10,000 docs pages): what reading and hashing
   // every page left in this process's memory goes back first (about 80 MiB at that size).

@@ -153,6 +153,9 @@ describe('incremental rebuild', () => {
   it('writes only the docs pages whose text alone changed, without Astro, as a build from nothing would', () => {
     expect(again.log).toMatch(/\[playbill:build\] only docs text changed: 1 page written into the last build's output/);
     expect(again.log).not.toMatch(/generating static routes/);
+    // The build log still says what the catalog holds and what is wrong in it.
+    expect(again.log).toMatch(/\[playbill:problems\] \d+ errors, \d+ warnings \(see \/catalog\/problems\/\)/);
+    expect(again.log).toMatch(/\[playbill:catalog\] \d+ entities from \d+ repositories/);
     expect([...againFresh].filter(([path, bytes]) => !again.files.get(path)?.equals(bytes)).map(([path]) => path)).toEqual([]);
     // Every stored page's output file is where the rebuild looks for it.
     expect(storedPages.length).toBeGreaterThan(1);

@@ -1,19 +1,13 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { LoadedConfig } from '../../loaders/config.ts';
-import type { ForkingLogger } from '../../loaders/logger.ts';
-import { buildPortal, type Portal } from '../../loaders/portal-loader.ts';
+import { stdoutLogger } from '../../loaders/logger.ts';
+import { buildPortal, portalSummary, type Portal } from '../../loaders/portal-loader.ts';
 import { releaseHeap } from '../../loaders/release-heap.ts';
 import type { GoAhead } from './go-ahead.ts';
 
 /** What the build script reads from `resultFile`: the pages written anew, or why Astro builds them. */
 export type QuickResult = { written: string[]; ms: number; options: { out: string; root: string; cacheDir: string; base: string } } | { why: string; ms: number };
-
-/** Lines in Astro's format, labelled with the stage that wrote them. */
-function loggerFor(label: string): ForkingLogger {
-  const write = (message: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)} [${label}] ${message}\n`);
-  return { info: write, warn: write, fork: loggerFor };
-}
 
 /**
  * Runs in Astro's process, from astro.config.mjs, when the build script asks for it (only
@@ -27,7 +21,7 @@ export async function tryQuickRebuild(loaded: LoadedConfig, request: NonNullable
   const started = Date.now();
   const failed = (error: unknown) => (error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error));
   // A portal that cannot be built is left to the content sync, which reports why as usual.
-  const portal = await buildPortal(loaded, request.cacheDir, loggerFor('playbill')).catch((error: unknown) => failed(error));
+  const portal = await buildPortal(loaded, request.cacheDir, stdoutLogger('playbill')).catch((error: unknown) => failed(error));
   const done =
     typeof portal === 'string'
       ? { why: `the content could not be built (${portal})` }
@@ -38,6 +32,11 @@ export async function tryQuickRebuild(loaded: LoadedConfig, request: NonNullable
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const ms = Date.now() - started;
   const result: QuickResult = 'why' in done ? { why: done.why, ms } : { written: done.written, ms, options: { out: request.out, root, cacheDir: request.cacheDir, base } };
+  if ('written' in result && typeof portal !== 'string') {
+    // What the content loaders would have said (the same as at the last build: nothing else changed).
+    stdoutLogger('playbill:problems').info(portalSummary.problems(portal));
+    stdoutLogger('playbill:catalog').info(portalSummary.entities(portal));
+  }
   await writeFile(`${request.resultFile}.part`, JSON.stringify(result));
   await rename(`${request.resultFile}.part`, request.resultFile);
   if ('written' in result) process.exit(0);
