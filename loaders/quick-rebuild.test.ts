@@ -20,6 +20,17 @@ describe('replaceText', () => {
     expect(replaceText(layout('<p>plain</p>'), sha('<p>plain</p>'), tricky)).toBe(layout(tricky));
   });
 
+  it('moves the page\'s date in its footer, when it moved', () => {
+    const dated = (html: string, date: string) => layout(html).replace('data-pagefind-ignore></footer>', `data-pagefind-ignore><span class="muted">Last updated <time datetime="${date}">${date.slice(0, 10)}</time></span></footer>`);
+    const dates = { before: '2026-11-20T10:00:00+00:00', after: '2026-11-30T09:00:00+00:00' };
+    expect(replaceText(dated('<p>old</p>', dates.before), sha('<p>old</p>'), '<p>new</p>', dates)).toBe(dated('<p>new</p>', dates.after));
+    // The old date where the page's own HTML quotes it is left alone: only the footer's moves.
+    const quoting = `<p><time datetime="${dates.before}">${dates.before.slice(0, 10)}</time></p>`;
+    expect(replaceText(dated(quoting, dates.before), sha(quoting), quoting, dates)).toBe(dated(quoting, dates.after));
+    // No footer date where one was expected: given up.
+    expect(replaceText(layout('<p>old</p>'), sha('<p>old</p>'), '<p>new</p>', dates)).toBeUndefined();
+  });
+
   it('gives up when the kept page does not hold the HTML it had', () => {
     expect(replaceText(layout('<p>old</p>'), sha('<p>other</p>'), '<p>new</p>')).toBeUndefined();
     expect(replaceText('<html><body><p>old</p></body></html>', sha('<p>old</p>'), '<p>new</p>')).toBeUndefined();

@@ -21,9 +21,11 @@ import { describeStore, readStoreEntries, textChanges, writeStoreEntries, type C
  * the output folder and each changed page is written with its new HTML in that place. The
  * search index and service worker follow as after any build (scripts/build.ts).
  *
+ * A page's date (its last commit's) may move too: the layout writes it in the page's footer.
  * It gives up, and the build runs in full, on anything else: another entry changed, a page
- * added or gone, a page whose title, headings, links or date changed, other docs files, a
- * kept page that is not where or as expected, or a kept file changed since it was kept.
+ * added or gone, a page whose title, headings or links changed, other docs files, a date
+ * that moves for docs near the team pages' staleness limit, a kept page that is not where or
+ * as expected, or a kept file changed since it was kept.
  */
 
 /** Where the layout puts a docs page's HTML: right after the first, right before the last. */
@@ -36,19 +38,31 @@ export function docsPageFile(entityRef: string, slug: string): string {
   return `docs/${namespace.toLowerCase()}/${kind.toLowerCase()}/${name.toLowerCase()}/${slug}index.html`;
 }
 
+/** The page's date as the layout writes it in its footer ("Last updated …"). */
+const dateElement = (date: string) => `<time datetime="${date}">${date.slice(0, 10)}</time>`;
+
 /**
- * A kept docs page with its HTML replaced, or undefined when the page does not hold the HTML
- * whose digest (hex SHA-256, the name of its file in the cache) is `before` where the layout
- * puts it. Every part of the page around it is the layout's, with all text from repositories
- * escaped, so neither marker can occur in it.
+ * A kept docs page with its HTML replaced, and its date when `dates` says it moved, or
+ * undefined when the page does not hold the HTML whose digest (hex SHA-256, the name of its
+ * file in the cache) is `before` where the layout puts it, or its old date once after it.
+ * Every part of the page around the HTML is the layout's, with all text from repositories
+ * escaped, so neither marker can occur in it; nor can a `<time` element after it, but for the
+ * footer's (dates are only ever digits and `T:.+-Z`, which nothing escapes).
  */
-export function replaceText(page: string, before: string, html: string): string | undefined {
+export function replaceText(page: string, before: string, html: string, dates?: { before: string; after: string }): string | undefined {
   const start = page.indexOf(TEXT_START);
   const end = page.lastIndexOf(TEXT_END);
   if (start === -1 || end < start + TEXT_START.length) return undefined;
   const from = start + TEXT_START.length;
   if (createHash('sha256').update(page.slice(from, end)).digest('hex') !== before) return undefined;
-  return `${page.slice(0, from)}${html}${page.slice(end)}`;
+  let rest = page.slice(end);
+  if (dates) {
+    const [old, now] = [dateElement(dates.before), dateElement(dates.after)];
+    const at = rest.indexOf(old);
+    if (at === -1 || rest.indexOf(old, at + 1) !== -1) return undefined;
+    rest = `${rest.slice(0, at)}${now}${rest.slice(at + old.length)}`;
+  }
+  return `${page.slice(0, from)}${html}${rest}`;
 }
 
 const keptListSchema = z.array(z.tuple([z.string(), z.string()]));
@@ -130,7 +144,9 @@ async function newPage(layout: ReturnType<typeof cacheLayout>, change: TextChang
   const page = await readFile(join(layout.lastOutput, file), 'utf8').catch(() => undefined);
   if (page === undefined) return `the kept output has no ${file}`;
   const html = await readFile(join(layout.pageHtml, `${change.after.html}.html`), 'utf8');
-  const text = replaceText(page, change.before.html, html);
+  const { lastModified: before } = change.before;
+  const { lastModified: after } = change.after;
+  const text = replaceText(page, change.before.html, html, before !== after && before && after ? { before, after } : undefined);
   return text === undefined ? `${file} does not hold its last HTML where the layout puts it` : { file, text };
 }
 

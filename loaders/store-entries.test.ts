@@ -69,6 +69,20 @@ describe('textChanges', () => {
     }
   });
 
+  it('lets a page\'s date move with its text, unless the team pages would list its docs differently', async () => {
+    const today = new Date('2026-12-01T12:00:00Z');
+    const dated = (html: string, lastModified: string) => store([page(html, { lastModified })]);
+    const recent = textChanges(await dated('aaa', '2026-11-20T10:00:00+00:00'), await dated('bbb', '2026-11-30T09:00:00+00:00'), undefined, today);
+    expect(recent).toEqual({ changes: [expect.objectContaining({ before: expect.objectContaining({ lastModified: '2026-11-20T10:00:00+00:00' }), after: expect.objectContaining({ html: 'bbb', lastModified: '2026-11-30T09:00:00+00:00' }) })] });
+    // A date moved with the same text (a commit that changed nothing the page shows) is a change too.
+    expect(textChanges(await dated('aaa', '2026-11-20T10:00:00+00:00'), await dated('aaa', '2026-11-21T10:00:00+00:00'), undefined, today)).toEqual({ changes: [expect.objectContaining({ id: 'page-0' })] });
+    // Docs 200 days old were on the team pages' list of stale docs; now they are not.
+    expect(textChanges(await dated('aaa', '2026-05-15T10:00:00+00:00'), await dated('bbb', '2026-11-30T09:00:00+00:00'), undefined, today)).toEqual({ why: expect.stringMatching(/^the docs of component:default\/web were last changed 2026-05-15 and now 2026-11-30 \(team pages list docs not changed in 180 days\)$/) });
+    // A date the layout would escape, or one that goes away, is not written in place.
+    expect(textChanges(await dated('aaa', '2026-11-20T10:00:00+00:00'), await dated('bbb', '2026-11-30 <b>'), undefined, today)).toEqual({ why: expect.stringMatching(/^the date of docs page page-0 changed/) });
+    expect(textChanges(await dated('aaa', '2026-11-20T10:00:00+00:00'), await store([page('bbb')]), undefined, today)).toEqual({ why: expect.stringMatching(/changed from 2026-11-20T10:00:00\+00:00 to none$/) });
+  });
+
   it('compares only the collections named, when asked to', async () => {
     const last = await store([page('aaa')]);
     const now = await store([page('bbb', { title: 'New' })]);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { cacheLayout } from './cache-layout.ts';
 import { readCacheFile, writeCacheFile } from './cache-files.ts';
 import { fileDigest } from './file-trees.ts';
+import { STALE_DOCS_DAYS } from './scorecards/schema.ts';
 
 /**
  * What the content store holds after a sync, in short: each collection's entries by id with
@@ -88,13 +89,18 @@ const WHAT: Record<string, string> = {
   templates: 'templates',
 };
 
+/** A docs page's date as the layout can be sure to have written it: nothing in it to escape. */
+const PLAIN_DATE = /^[0-9][0-9T:.+\-Z]*$/;
+
 /**
- * Compares the store of the last kept build with this one: the docs pages whose text alone
- * changed, when nothing else did (every other entry the same, every docs page's title,
- * headings, links and date the same, the same docs assets); else why not. Given `only`
- * (`now` holds only those collections so far), compares those collections alone.
+ * Compares the store of the last kept build with this one: the docs pages whose text or
+ * date alone changed, when nothing else did (every other entry the same, every docs page's
+ * title, headings and links the same, the same docs assets); else why not. A date that
+ * moves for an entity whose docs are, or were, near `STALE_DOCS_DAYS` old (`today` decides)
+ * changes what the team pages list, so that too is a why. Given `only` (`now` holds only
+ * those collections so far), compares those collections alone.
  */
-export function textChanges(last: StoreEntries, now: StoreEntries, only?: readonly string[]): { changes: TextChange[] } | { why: string } {
+export function textChanges(last: StoreEntries, now: StoreEntries, only?: readonly string[], today = new Date()): { changes: TextChange[] } | { why: string } {
   const names = only ?? [...new Set([...Object.keys(WHAT), ...Object.keys(last.collections), ...Object.keys(now.collections)])];
   const changed = names.flatMap((name) => {
     const before = last.collections[name] ?? {};
@@ -110,8 +116,27 @@ export function textChanges(last: StoreEntries, now: StoreEntries, only?: readon
   for (const [id, after] of Object.entries(now.pages)) {
     const before = last.pages[id];
     if (!before) return { why: `docs page ${id} is new` };
-    if (before.lastModified !== after.lastModified) return { why: `the date of docs page ${id} changed (team pages show how recent each entity's docs are)` };
-    if (before.html !== after.html) changes.push({ id, entityRef: after.entityRef, slug: after.slug, before, after });
+    const dated = before.lastModified !== after.lastModified;
+    if (dated && !(before.lastModified && after.lastModified && PLAIN_DATE.test(before.lastModified) && PLAIN_DATE.test(after.lastModified))) {
+      return { why: `the date of docs page ${id} changed from ${before.lastModified ?? 'none'} to ${after.lastModified ?? 'none'}` };
+    }
+    if (dated || before.html !== after.html) changes.push({ id, entityRef: after.entityRef, slug: after.slug, before, after });
+  }
+  // A day's margin: the team pages take the time as they are built.
+  const stale = new Date(today.getTime() - (STALE_DOCS_DAYS - 1) * 24 * 60 * 60 * 1000).toISOString();
+  const [newestBefore, newestAfter] = [newestDocs(last), newestDocs(now)];
+  for (const [entityRef, after] of newestAfter) {
+    const before = newestBefore.get(entityRef) ?? '';
+    if (before !== after && (before < stale || after < stale)) return { why: `the docs of ${entityRef} were last changed ${before.slice(0, 10)} and now ${after.slice(0, 10)} (team pages list docs not changed in ${STALE_DOCS_DAYS} days)` };
   }
   return { changes };
+}
+
+/** When each entity's docs last changed, as the team pages take it: its newest page's date. */
+function newestDocs(entries: StoreEntries): Map<string, string> {
+  const newest = new Map<string, string>();
+  for (const { entityRef, lastModified } of Object.values(entries.pages)) {
+    if (lastModified && lastModified > (newest.get(entityRef) ?? '')) newest.set(entityRef, lastModified);
+  }
+  return newest;
 }

@@ -2,9 +2,11 @@
  * Incremental builds: a rebuild that reuses last build's pages must write exactly what a
  * build from nothing writes, byte for byte, and must actually reuse the unchanged pages.
  */
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docsPageFile } from '../loaders/quick-rebuild.ts';
 import { buildPortal, copyFixturePortal, outputFiles } from './support/build-portal.ts';
@@ -32,13 +34,26 @@ let viewsAfterRebuild: string[] = [];
  */
 const reused = (log: string) => [...log.matchAll(/├─ (\S+) \((?:restored|cached)\)/g)].map((match) => match[1] ?? '');
 
+/**
+ * Commits everything under `root` as of `daysAgo` days ago: docs pages show their last
+ * commit's date, so every commit below moves the dates of the pages it touches.
+ */
+async function commit(daysAgo: number): Promise<void> {
+  const date = new Date(Date.now() - daysAgo * 24 * 60 * 60 * 1000).toISOString();
+  const git = (...args: string[]) => promisify(execFile)('git', ['-C', root, '-c', 'user.name=Playbill tests', '-c', 'user.email=tests@playbill.invalid', ...args], { env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
+  await git('add', '-A');
+  await git('commit', '-q', '--allow-empty', '-m', `${daysAgo} days ago`);
+}
+
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'playbill-incremental-'));
   const config = await copyFixturePortal(root);
+  await promisify(execFile)('git', ['init', '-q', root]);
   // A repository the second build no longer has: its entity's page must go.
   const retired = join(root, 'site/repos/retired');
   await mkdir(retired);
   await writeFile(join(retired, 'catalog-info.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: retired-service\nspec:\n  type: service\n  lifecycle: deprecated\n  owner: team\n');
+  await commit(10);
   // Through `npm run build`'s script, as CI builds: it links the pages Astro kept into the
   // output folder before Astro runs.
   const first = await buildPortal(config, {}, join(root, 'first'), { script: true });
@@ -53,6 +68,7 @@ beforeAll(async () => {
   await writeFile(team, (await readFile(team, 'utf8')).replace('title: The Team', 'title: The Renamed Team').replace('type Query { hello: String }', 'type Query { hello: String, editedField: Int }'));
   firstHadRetired = (await outputFiles(first.dist)).has('catalog/default/component/retired-service/index.html');
 
+  await commit(8);
   // Same cache folder as the first build, a new output folder (as in CI).
   await rm(first.dist, { recursive: true, force: true });
   rebuild = await buildPortal(config, {}, join(root, 'first'), { script: true });
@@ -70,6 +86,7 @@ beforeAll(async () => {
   // The same page edited once more: few enough pages change that the search index Pagefind
   // began from the last build's pages while Astro built is the one used.
   await writeFile(setup, `${await readFile(setup, 'utf8')}\nAnd a second one, after the rebuild.\n`);
+  await commit(5);
   await rm(unchanged.dist, { recursive: true, force: true });
   const second = await buildPortal(config, {}, join(root, 'first'), { script: true });
   again = { log: second.log, files: await outputFiles(second.dist) };
@@ -82,6 +99,7 @@ beforeAll(async () => {
   await writeFile(setup, (await readFile(setup, 'utf8')).replace('\nAnd a second one, after the rebuild.\n', ''));
   const web = join(root, 'site/repos/web/catalog-info.yaml');
   await writeFile(web, (await readFile(web, 'utf8')).replace('The shop front.', 'The shop front, edited.'));
+  await commit(3);
   await rm(second.dist, { recursive: true, force: true });
   const third = await buildPortal(config, {}, join(root, 'first'), { script: true });
   reverted = { log: third.log, files: await outputFiles(third.dist) };
@@ -152,6 +170,9 @@ describe('incremental rebuild', () => {
 
   it('writes only the docs pages whose text alone changed, without Astro, as a build from nothing would', () => {
     expect(again.log).toMatch(/\[playbill:build\] only docs text changed: 1 page written into the last build's output/);
+    // The page's date moved with its commit, and shows.
+    const dated = /Last updated <time datetime="([^"]+)">/.exec(again.files.get('docs/default/component/web/setup/index.html')?.toString() ?? '');
+    expect(dated?.[1]?.slice(0, 10)).toBe(new Date(Date.now() - 5 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10));
     expect(again.log).not.toMatch(/generating static routes/);
     // The build log still says what the catalog holds and what is wrong in it.
     expect(again.log).toMatch(/\[playbill:problems\] \d+ errors, \d+ warnings \(see \/catalog\/problems\/\)/);
@@ -163,7 +184,7 @@ describe('incremental rebuild', () => {
   });
 
   it('builds a page again after a rebuild without Astro wrote it, as a build from nothing would', () => {
-    expect(reverted.log).toMatch(/Astro builds the pages: not only docs text changed \(1 of \d+ entities changed;/);
+    expect(reverted.log).toMatch(/Astro builds the pages: not only docs text changed \(\d+ of \d+ entities changed;/);
     expect(reverted.files.get('docs/default/component/web/setup/index.html')?.toString()).not.toContain('And a second one');
     expect([...reverted.files.keys()].sort()).toEqual([...revertedFresh.keys()].sort());
     expect([...revertedFresh].filter(([path, bytes]) => !reverted.files.get(path)?.equals(bytes)).map(([path]) => path)).toEqual([]);

@@ -8,6 +8,12 @@ import { FACT_NAMES } from './facts.ts';
  */
 
 /** json-rules-engine's built-in operators. */
+/**
+ * Docs not changed in this many days are stale: the team overview lists them with their
+ * date (src/lib/scorecards.ts), so a docs-only rebuild that moves such a date gives up.
+ */
+export const STALE_DOCS_DAYS = 180;
+
 export const operatorSchema = z.enum(['equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'in', 'notIn', 'contains', 'doesNotContain']);
 export type Operator = z.infer<typeof operatorSchema>;
 
