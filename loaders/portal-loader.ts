@@ -37,7 +37,11 @@ export interface Portal {
   catalog: Catalog;
   docs: PortalDocs;
   apiViews: StoredApiView[];
-  graphs: StoredDrawing[];
+  /**
+   * The relation graphs, drawn when first asked for: they follow from the entities alone (and
+   * the site's base), so a docs-only rebuild that finds the entities unchanged never draws them.
+   */
+  graphs: () => Promise<StoredDrawing[]>;
   cards: Map<string, StoredCard[]>;
   scores: EntityScore[];
   templates: StoredTemplate[];
@@ -108,10 +112,15 @@ export async function buildPortal(loaded: LoadedConfig, cacheDir: string, logger
     runPluginStage(loaded, catalog, cacheDir, logger.fork('playbill:plugins')),
   ]);
   const apiViews = await listApiViews(views, docs.definitionsKept);
-  const layouts = new LayoutCache();
-  await layouts.load(layout.graphLayouts);
-  const graphs = buildPortalGraphs(catalog.nodes, { base: loaded.config.site.base, cache: layouts, logger: logger.fork('playbill:graphs') });
-  await layouts.save(layout.graphLayouts);
+  let drawn: Promise<StoredDrawing[]> | undefined;
+  const graphs = () =>
+    (drawn ??= (async () => {
+      const layouts = new LayoutCache();
+      await layouts.load(layout.graphLayouts);
+      const drawings = buildPortalGraphs(catalog.nodes, { base: loaded.config.site.base, cache: layouts, logger: logger.fork('playbill:graphs') });
+      await layouts.save(layout.graphLayouts);
+      return drawings;
+    })());
   const scores = await buildPortalScorecards(catalog, docs.pages, loaded.scorecards, {
     previousFile: layout.scorecardLevels,
     logger: logger.fork('playbill:scorecards'),
@@ -178,7 +187,8 @@ export const collectionEntries: Record<CollectionName, (portal: Portal, cacheDir
   problems: async ({ problems }) => problems.map((problem, i) => ({ id: problemId(i), data: { ...problem } })),
   docsSites: async ({ docs }) => docs.sites.map((site) => ({ id: site.entityRef, data: { ...site } })),
   apiViews: async ({ apiViews }) => apiViews.map((view) => ({ id: view.entityRef, data: { ...view } })),
-  graphs: async ({ graphs }, cacheDir) => {
+  graphs: async (portal, cacheDir) => {
+    const graphs = await portal.graphs();
     const files = await writeDigestFiles(cacheLayout(cacheDir).graphSvg, graphs.map((g) => g.drawing.svg), 'svg');
     return graphs.map(({ id, drawing: { svg: _svg, ...drawing } }, i) => ({ id, data: { ...drawing, svgFile: files[i] ?? '' } }));
   },

@@ -118,7 +118,10 @@ async function changedText(options: QuickRebuildOptions, last: StoreEntries) {
   const data = COLLECTIONS.filter((name) => !WRITES_FILES.includes(name));
   const first = textChanges(last, await share(data), data);
   if ('why' in first) return first;
-  const now = await share(WRITES_FILES);
+  // The entities are the last build's, so the drawings are too (they follow from the
+  // entities alone): taken from the last record rather than drawn again.
+  const now = await share(['docsPages']);
+  now.collections['graphs'] = last.collections['graphs'] ?? {};
   await writeStoreEntries(cacheLayout(options.cacheDir).storeEntries, now);
   return textChanges(last, now);
 }

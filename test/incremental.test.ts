@@ -164,8 +164,10 @@ describe('incremental rebuild', () => {
 
   it('builds in full when more than docs text changed, with the content it built to find out', () => {
     expect(rebuild.log).toMatch(/\[playbill:build\] Astro builds the pages: not only docs text changed \(\d+ of \d+ entities, [^;]*\b1 of 2 API definitions[^;]* changed; content built in \d+ ms\)/);
-    // The portal was built once (a line per source): the content sync stored the one built to find out.
+    // The portal was built once (a line per source): the content sync stored the one built to
+    // find out, and drew its graphs once.
     expect(rebuild.log.match(/\[playbill:sources\] local:/g)).toHaveLength(2);
+    expect(rebuild.log.match(/\[playbill:graphs\] \d+ drawings/g)).toHaveLength(1);
   });
 
   it('writes only the docs pages whose text alone changed, without Astro, as a build from nothing would', () => {
@@ -174,6 +176,8 @@ describe('incremental rebuild', () => {
     const dated = /Last updated <time datetime="([^"]+)">/.exec(again.files.get('docs/default/component/web/setup/index.html')?.toString() ?? '');
     expect(dated?.[1]?.slice(0, 10)).toBe(new Date(Date.now() - 5 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10));
     expect(again.log).not.toMatch(/generating static routes/);
+    // The entities are as they were, so the graphs are not drawn again.
+    expect(again.log).not.toMatch(/\[playbill:graphs\]/);
     // The build log still says what the catalog holds and what is wrong in it.
     expect(again.log).toMatch(/\[playbill:problems\] \d+ errors, \d+ warnings \(see \/catalog\/problems\/\)/);
     expect(again.log).toMatch(/\[playbill:catalog\] \d+ entities from \d+ repositories/);
