@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { cacheLayout } from './cache-layout.ts';
 import { readCacheFile, writeCacheFile } from './cache-files.ts';
 import { fileDigest } from './file-trees.ts';
-import { STALE_DOCS_DAYS } from './scorecards/schema.ts';
+import { newestDocsDates, STALE_DOCS_DAYS, staleBefore } from './scorecards/schema.ts';
 
 /**
  * What the content store holds after a sync, in short: each collection's entries by id with
@@ -123,8 +123,8 @@ export function textChanges(last: StoreEntries, now: StoreEntries, only?: readon
     if (dated || before.html !== after.html) changes.push({ id, entityRef: after.entityRef, slug: after.slug, before, after });
   }
   // A day's margin: the team pages take the time as they are built.
-  const stale = new Date(today.getTime() - (STALE_DOCS_DAYS - 1) * 24 * 60 * 60 * 1000).toISOString();
-  const [newestBefore, newestAfter] = [newestDocs(last), newestDocs(now)];
+  const stale = staleBefore(today, 1);
+  const [newestBefore, newestAfter] = [newestDocsDates(Object.values(last.pages)), newestDocsDates(Object.values(now.pages))];
   for (const [entityRef, after] of newestAfter) {
     const before = newestBefore.get(entityRef) ?? '';
     if (before !== after && (before < stale || after < stale)) return { why: `the docs of ${entityRef} were last changed ${before.slice(0, 10)} and now ${after.slice(0, 10)} (team pages list docs not changed in ${STALE_DOCS_DAYS} days)` };
@@ -132,11 +132,3 @@ export function textChanges(last: StoreEntries, now: StoreEntries, only?: readon
   return { changes };
 }
 
-/** When each entity's docs last changed, as the team pages take it: its newest page's date. */
-function newestDocs(entries: StoreEntries): Map<string, string> {
-  const newest = new Map<string, string>();
-  for (const { entityRef, lastModified } of Object.values(entries.pages)) {
-    if (lastModified && lastModified > (newest.get(entityRef) ?? '')) newest.set(entityRef, lastModified);
-  }
-  return newest;
-}

@@ -78,14 +78,15 @@ export async function buildPortalScorecards(catalog: Catalog, pages: readonly Do
   // since: the pages draw the two alike (no trend, no change in a level bar), and the next
   // build, comparing with the levels this one writes, stores the same; so the content store
   // a docs-only rebuild compares with (loaders/quick-rebuild.ts) is not all scorecard changes.
+  const failing = (score: EntityScore) => score.checks.filter((c) => c.result === 'fail').map((c) => c.id);
   if (previous.size === 0) {
     for (const score of scores) {
       score.previousLevel = score.level;
-      score.previousFailing = score.checks.filter((c) => c.result === 'fail').map((c) => c.id);
+      score.previousFailing = failing(score);
     }
   }
   if (options.previousFile) {
-    const results = scores.map((s) => [`${s.scorecard} ${s.entityRef}`, { level: s.level, failing: s.checks.filter((c) => c.result === 'fail').map((c) => c.id) }]);
+    const results = scores.map((s) => [`${s.scorecard} ${s.entityRef}`, { level: s.level, failing: failing(s) }]);
     await writeCacheFile(options.previousFile, { version: 2, results: Object.fromEntries(results) });
   }
   options.logger?.info(`${scores.length} results on ${cards.length} scorecard${cards.length === 1 ? '' : 's'} in ${Date.now() - started} ms`);

@@ -7,13 +7,25 @@ import { FACT_NAMES } from './facts.ts';
  * Insights' json-rules-engine checks, so an existing check pastes in unchanged.
  */
 
-/** json-rules-engine's built-in operators. */
 /**
  * Docs not changed in this many days are stale: the team overview lists them with their
  * date (src/lib/scorecards.ts), so a docs-only rebuild that moves such a date gives up.
  */
 export const STALE_DOCS_DAYS = 180;
 
+/** The date before which an entity's docs are stale at `now` (ISO), `marginDays` sooner. */
+export function staleBefore(now: Date, marginDays = 0): string {
+  return new Date(now.getTime() - (STALE_DOCS_DAYS - marginDays) * 24 * 60 * 60 * 1000).toISOString();
+}
+
+/** When each entity's docs last changed, as the team overview takes it: its newest dated page. */
+export function newestDocsDates(pages: Iterable<{ entityRef: string; lastModified?: string | undefined }>): Map<string, string> {
+  const newest = new Map<string, string>();
+  for (const { entityRef, lastModified } of pages) if (lastModified && lastModified > (newest.get(entityRef) ?? '')) newest.set(entityRef, lastModified);
+  return newest;
+}
+
+/** json-rules-engine's built-in operators. */
 export const operatorSchema = z.enum(['equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'in', 'notIn', 'contains', 'doesNotContain']);
 export type Operator = z.infer<typeof operatorSchema>;
 

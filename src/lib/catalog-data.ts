@@ -3,6 +3,7 @@ import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import { definitionViewSchema, viewDefinition, type DefinitionView } from '../../loaders/apis/definition-view.ts';
 import { definitionJob } from '../../loaders/apis/portal-apis.ts';
 import { problemId } from '../../loaders/problems.ts';
+import { newestDocsDates } from '../../loaders/scorecards/schema.ts';
 import { borrowedDocsRef } from '../../loaders/catalog/graph.ts';
 import { humanizeEntityRef, parseEntityRef } from '../../loaders/catalog/refs.ts';
 import type { RelationType } from '../../loaders/catalog/relations.ts';
@@ -43,11 +44,7 @@ let lastChanged: Promise<Map<string, string>> | undefined;
 
 /** When each entity's docs last changed: the newest date of its pages, by entity ref. */
 export function getDocsLastChanged() {
-  lastChanged ??= getCollection('docsPages').then((pages) => {
-    const newest = new Map<string, string>();
-    for (const { data } of pages) if (data.lastModified && data.lastModified > (newest.get(data.entityRef) ?? '')) newest.set(data.entityRef, data.lastModified);
-    return newest;
-  });
+  lastChanged ??= getCollection('docsPages').then((pages) => newestDocsDates(pages.map(({ data }) => data)));
   return lastChanged;
 }
 

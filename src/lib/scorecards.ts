@@ -1,5 +1,5 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { STALE_DOCS_DAYS, type Scorecard } from '../../loaders/scorecards/schema.ts';
+import { staleBefore, type Scorecard } from '../../loaders/scorecards/schema.ts';
 import { parseEntityRef } from '../../loaders/catalog/refs.ts';
 import { matchesFilter } from '../../loaders/scorecards/evaluate.ts';
 import { displayName, getCatalog, getDocsLastChanged, getDocsSites, getProblems, type CatalogNode } from './catalog-data.ts';
@@ -52,7 +52,7 @@ export interface TeamSummary {
   levels: Map<string, { now: Map<string, number>; before: Map<string, number>; total: number }>;
   /** Per scorecard and check: how many entities fail it now and in the previous build. */
   failing: Map<string, Map<string, { now: number; before: number | undefined; total: number }>>;
-  /** Components and APIs owned, how many have docs, and which docs have not changed in `STALE_DOCS_DAYS` days. */
+  /** Components and APIs owned, how many have docs, and which docs have not changed in `STALE_DOCS_DAYS` days (`staleBefore`). */
   docs: { documentable: number; documented: number; stale: { ref: string; lastModified: string }[] };
 }
 
@@ -103,10 +103,10 @@ export async function summariseTeam(team: string, members: readonly string[]): P
   const sites = await getDocsSites();
   const changed = await getDocsLastChanged();
   const documented = documentable.filter((n) => sites.has(n.ref));
-  const staleBefore = new Date(Date.now() - STALE_DOCS_DAYS * 24 * 60 * 60 * 1000).toISOString();
+  const before = staleBefore(new Date());
   const stale = documented.flatMap((n) => {
     const lastModified = changed.get(n.ref);
-    return lastModified && lastModified < staleBefore ? [{ ref: n.ref, lastModified }] : [];
+    return lastModified && lastModified < before ? [{ ref: n.ref, lastModified }] : [];
   });
   return { team, owned, levels, failing, docs: { documentable: documentable.length, documented: documented.length, stale } };
 }
