@@ -49,6 +49,18 @@ export async function makeFolders(to: string, files: readonly string[]): Promise
   for (const folder of [...new Set(files.map((file) => dirname(join(to, file))))].sort()) mkdirSync(folder, { recursive: true });
 }
 
+/**
+ * A kept output's list of files with their digests (`last-build/files.json`, written by
+ * `keepLastBuild`). Read without Zod: the build script reads it while Astro runs, and Zod
+ * would add 17 MiB to its process. Throws when it is not `[file, digest]` pairs.
+ */
+export function parseDigestList(text: string): Map<string, string> {
+  const value: unknown = JSON.parse(text);
+  const pair = (item: unknown): item is [string, string] => Array.isArray(item) && item.length === 2 && typeof item[0] === 'string' && typeof item[1] === 'string';
+  if (!Array.isArray(value) || !value.every(pair)) throw new Error('the kept output\'s list of files is not [file, digest] pairs');
+  return new Map(value);
+}
+
 /** A file's digest: SHA-256 of its bytes, base64url. */
 export async function fileDigest(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('base64url');

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { cacheLayout } from '../loaders/cache-layout.ts';
-import { writtenBySearchStep } from '../loaders/file-trees.ts';
+import { folderDigests, parseDigestList, writtenBySearchStep } from '../loaders/file-trees.ts';
 import { stdoutLogger } from '../loaders/logger.ts';
 import { untilFileExists } from '../src/integrations/go-ahead.ts';
 import type { KeepKey } from '../loaders/build-fingerprint.ts';
@@ -235,10 +235,10 @@ async function quickRebuild(reuse: Reuse): Promise<void> {
  * those are read and hashed (at 10,000 docs pages all of them took 1.2 s).
  */
 async function keptDigests(written: readonly string[]): Promise<(file: string) => Promise<string>> {
-  const computed = (await import('../loaders/file-trees.ts')).folderDigests(folders.out);
-  const list: unknown = JSON.parse(await readFile(cacheLayout(folders.cacheDir).lastOutputFiles, 'utf8').catch(() => '[]'));
-  const pairs = Array.isArray(list) ? list.filter((p): p is [string, string] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string') : [];
-  const known = new Map(pairs.filter(([file]) => !writtenBySearchStep(file)));
+  const computed = folderDigests(folders.out);
+  // Unreadable, every file is read and hashed as after any build.
+  const known = await readFile(cacheLayout(folders.cacheDir).lastOutputFiles, 'utf8').then(parseDigestList).catch(() => new Map<string, string>());
+  for (const file of [...known.keys()]) if (writtenBySearchStep(file)) known.delete(file);
   for (const file of written) known.delete(file);
   return (file) => {
     const digest = known.get(file);
@@ -301,7 +301,7 @@ async function finishBuild(reuse: Reuse, finish: unknown, begun: EarlyIndex, dig
   // Kept while Pagefind indexes (in its own process): every file but the index and the
   // service worker, which are written now, is final once Astro has exited.
   // Both want every page's digest: each page is read and hashed once.
-  const digestOf = digests ?? (await import('../loaders/file-trees.ts')).folderDigests(options.out);
+  const digestOf = digests ?? folderDigests(options.out);
   // Planned before the kept output, which the early index read, is replaced by this build's.
   const plan = early && earlyIndex && resolve(options.cacheDir) === folders.cacheDir ? await earlyIndex.planEarlyIndex(early, options.out, digestOf) : undefined;
   const fingerprints = keep ? import('../loaders/build-fingerprint.ts') : undefined;

@@ -29,7 +29,7 @@ import * as pagefind from 'pagefind';
 import type { PagefindIndex } from 'pagefind';
 import { mapInBatches } from '../../loaders/batches.ts';
 import { cacheLayout } from '../../loaders/cache-layout.ts';
-import { listFiles } from '../../loaders/file-trees.ts';
+import { listFiles, parseDigestList } from '../../loaders/file-trees.ts';
 
 /** Pagefind's settings; part of the index's digest, so changing them re-indexes. */
 export const PAGEFIND_OPTIONS = { includeCharacters: '-_.', maxFragments: 4000 };
@@ -169,23 +169,12 @@ export async function planEarlyIndex(early: EarlyIndex, out: string, digestOf: (
   return { index: read.index, ...plan, waited };
 }
 
-/**
- * The kept output's list, `[file, digest]` pairs. Read without Zod: this module sits in the
- * build script's process while Astro runs, and Zod would add 17 MiB to it.
- */
-function listedDigests(text: string): Map<string, string> {
-  const value: unknown = JSON.parse(text);
-  const pair = (item: unknown): item is [string, string] => Array.isArray(item) && item.length === 2 && typeof item[0] === 'string' && typeof item[1] === 'string';
-  if (!Array.isArray(value) || !value.every(pair)) throw new Error('the kept output\'s list of files is not [file, digest] pairs');
-  return new Map(value);
-}
-
 async function planFrom(kept: string[], pages: string[], out: string, early: EarlyIndex, digestOf: (file: string) => Promise<string>): Promise<Omit<Extract<EarlyPlan, { index: unknown }>, 'index' | 'waited'> | { reason: string }> {
   const known = new Set(kept);
   const added = pages.filter((page) => !known.has(page));
   if (added.length) return { reason: `${added.length} page${added.length === 1 ? '' : 's'} the last build did not have (${added[0]}${added.length > 1 ? ', …' : ''})` };
   const [text, listed] = await Promise.all([readFile(early.listFile, 'utf8'), stat(early.listFile)]);
-  const recorded = listedDigests(text);
+  const recorded = parseDigestList(text);
   const now = new Set(pages);
   const gone = kept.filter((page) => !now.has(page));
   const again = (
