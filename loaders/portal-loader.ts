@@ -13,7 +13,7 @@ import { LayoutCache } from './graphs/layout-cache.ts';
 import { buildPortalGraphs, type StoredDrawing } from './graphs/portal-graphs.ts';
 import { storedDrawingSchema } from './graphs/subgraph.ts';
 import { writeDigestFiles } from './digest-files.ts';
-import { describeStore, writeStoreEntries } from './store-entries.ts';
+import { describeCollection, describeStore, writeStoreEntries, type CollectionRecord, type StoreEntry } from './store-entries.ts';
 import { heldStoreSaves } from './held-store-saves.ts';
 import { PluginCache } from './plugins/plugin-cache.ts';
 import { githubGraphql, githubSourceSchema } from './sources/github.ts';
@@ -171,12 +171,6 @@ export function portalLoaders(loaded: LoadedConfig, built?: Portal): Record<Coll
   return loaders;
 }
 
-/** One content-store entry: its id and the data stored under it. */
-export interface StoreEntry {
-  id: string;
-  data: Record<string, unknown>;
-}
-
 /**
  * What each collection stores from the portal, exactly: the loaders below store it, and a
  * docs-only rebuild (loaders/quick-rebuild.ts) compares it with the last build's. Drawings'
@@ -259,12 +253,13 @@ const LOADER_NAMES: Record<CollectionName, string> = {
  * build to compare with.
  */
 function storeRecorder() {
-  const shares = new WeakMap<Portal, Map<CollectionName, { entries: readonly StoreEntry[]; json: readonly string[] }>>();
+  const described = new WeakMap<Portal, Map<CollectionName, CollectionRecord>>();
   return async (portal: Portal, name: CollectionName, entries: readonly StoreEntry[], json: readonly string[], cacheDir: string) => {
-    const share = shares.get(portal) ?? new Map();
-    shares.set(portal, share.set(name, { entries, json }));
-    if (share.size < COLLECTIONS.length) return;
-    shares.delete(portal);
-    await writeStoreEntries(cacheLayout(cacheDir).storeEntries, await describeStore(share, cacheDir));
+    // Each collection's digests as it is stored, not its entries until the last one is.
+    const records = described.get(portal) ?? new Map<CollectionName, CollectionRecord>();
+    described.set(portal, records.set(name, describeCollection(name, { entries, json })));
+    if (records.size < COLLECTIONS.length) return;
+    described.delete(portal);
+    await writeStoreEntries(cacheLayout(cacheDir).storeEntries, await describeStore(records, cacheDir));
   };
 }

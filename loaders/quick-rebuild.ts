@@ -8,7 +8,7 @@ import { cacheLayout } from './cache-layout.ts';
 import { parseEntityRef } from './catalog/refs.ts';
 import { linkFiles, writtenBySearchStep } from './file-trees.ts';
 import { collectionEntries, COLLECTIONS, type CollectionName, type Portal } from './portal-loader.ts';
-import { describeStore, readStoreEntries, textChanges, writeStoreEntries, type CollectionShare, type StoreEntries, type TextChange } from './store-entries.ts';
+import { describeCollection, describeStore, readStoreEntries, textChanges, writeStoreEntries, type CollectionRecord, type StoreEntries, type TextChange } from './store-entries.ts';
 
 /**
  * A rebuild without Astro's build, for the commonest change of all: the text of some docs
@@ -107,13 +107,13 @@ export async function quickRebuild(options: QuickRebuildOptions): Promise<{ writ
  * and hashing every drawing and page first (the content sync does that, and records the store).
  */
 async function changedText(options: QuickRebuildOptions, last: StoreEntries) {
-  const shares = new Map<string, CollectionShare>();
+  const records = new Map<string, CollectionRecord>();
   const share = async (names: readonly CollectionName[]) => {
     for (const name of names) {
       const entries = await collectionEntries[name](options.portal, options.cacheDir);
-      shares.set(name, { entries, json: entries.map((entry) => JSON.stringify(entry.data)) });
+      records.set(name, describeCollection(name, { entries, json: entries.map((entry) => JSON.stringify(entry.data)) }));
     }
-    return describeStore(shares, options.cacheDir);
+    return describeStore(records, options.cacheDir);
   };
   const data = COLLECTIONS.filter((name) => !WRITES_FILES.includes(name));
   const first = textChanges(last, await share(data), data);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeStore, textChanges, type CollectionShare, type StoreEntries } from './store-entries.ts';
+import { describeCollection, describeStore, textChanges, type CollectionShare, type StoreEntries, type StoreEntry } from './store-entries.ts';
 
 let cacheDir: string;
 beforeAll(async () => {
@@ -20,15 +20,15 @@ const page = (html: string, more: Record<string, unknown> = {}) => ({
   ...more,
 });
 
-function share(entries: { id: string; data: Record<string, unknown> }[]): CollectionShare {
+function share(entries: StoreEntry[]): CollectionShare {
   return { entries, json: entries.map((e) => JSON.stringify(e.data)) };
 }
 
 async function store(pages: Record<string, unknown>[], entity: Record<string, unknown> = { name: 'web' }): Promise<StoreEntries> {
   return describeStore(
     new Map([
-      ['entities', share([{ id: 'component:default/web', data: entity }])],
-      ['docsPages', share(pages.map((data, i) => ({ id: `page-${i}`, data })))],
+      ['entities', describeCollection('entities', share([{ id: 'component:default/web', data: entity }]))],
+      ['docsPages', describeCollection('docsPages', share(pages.map((data, i) => ({ id: `page-${i}`, data }))))],
     ]),
     cacheDir,
   );

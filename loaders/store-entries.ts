@@ -25,35 +25,51 @@ export const storeEntriesSchema = z.object({
 });
 export type StoreEntries = z.infer<typeof storeEntriesSchema>;
 
+/** One content-store entry: its id and the data stored under it. */
+export interface StoreEntry {
+  id: string;
+  data: Record<string, unknown>;
+}
+
 /** One collection's share: its entries, and each one's data as JSON (as the store's digest is taken of). */
 export interface CollectionShare {
-  entries: readonly { id: string; data: Record<string, unknown> }[];
+  entries: readonly StoreEntry[];
   json: readonly string[];
 }
 
+/** What the record keeps of one collection: each entry's digest, and for docs pages the rest. */
+export type CollectionRecord = { digests: Record<string, string>; pages: StoreEntries['pages'] };
+
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url');
 
-/** Sums up what every collection stored, with the docs assets' list the docs stage wrote to `cacheDir`. */
-export async function describeStore(shares: ReadonlyMap<string, CollectionShare>, cacheDir: string): Promise<StoreEntries> {
+/** What the record keeps of one collection's share (a docs page's HTML file and date apart). */
+export function describeCollection(name: string, { entries, json }: CollectionShare): CollectionRecord {
+  const digests: Record<string, string> = {};
+  const pages: StoreEntries['pages'] = {};
+  entries.forEach(({ id, data }, i) => {
+    if (name !== 'docsPages') {
+      digests[id] = digest(json[i] ?? '');
+      return;
+    }
+    const { htmlFile, lastModified, ...rest } = data;
+    digests[id] = digest(JSON.stringify(rest));
+    pages[id] = {
+      entityRef: String(data['entityRef']),
+      slug: String(data['slug']),
+      html: basename(String(htmlFile)).replace(/\.html$/, ''),
+      ...(typeof lastModified === 'string' ? { lastModified } : {}),
+    };
+  });
+  return { digests, pages };
+}
+
+/** The record of every collection described, with the docs assets' list the docs stage wrote to `cacheDir`. */
+export async function describeStore(records: ReadonlyMap<string, CollectionRecord>, cacheDir: string): Promise<StoreEntries> {
   const collections: StoreEntries['collections'] = {};
   const pages: StoreEntries['pages'] = {};
-  for (const [name, { entries, json }] of shares) {
-    const digests: Record<string, string> = {};
-    entries.forEach(({ id, data }, i) => {
-      if (name !== 'docsPages') {
-        digests[id] = digest(json[i] ?? '');
-        return;
-      }
-      const { htmlFile, lastModified, ...rest } = data;
-      digests[id] = digest(JSON.stringify(rest));
-      pages[id] = {
-        entityRef: String(data['entityRef']),
-        slug: String(data['slug']),
-        html: basename(String(htmlFile)).replace(/\.html$/, ''),
-        ...(typeof lastModified === 'string' ? { lastModified } : {}),
-      };
-    });
-    collections[name] = digests;
+  for (const [name, record] of records) {
+    collections[name] = record.digests;
+    Object.assign(pages, record.pages);
   }
   const assets = await fileDigest(cacheLayout(cacheDir).assetsManifest).catch(() => '');
   return { version: 1, collections, pages, assets };
