@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeInto } from '../test/support/files.ts';
 import { docsPageFile, keptChanged, replaceText } from './quick-rebuild.ts';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -48,12 +49,11 @@ describe('keptChanged', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'playbill-quick-'));
-    await mkdir(join(dir, 'output/docs'), { recursive: true });
-    await writeFile(join(dir, 'output/docs/index.html'), 'a');
-    await writeFile(join(dir, 'output/other.html'), 'b');
+    await writeInto(dir, 'output/docs/index.html', 'a');
+    await writeInto(dir, 'output/other.html', 'b');
     const past = new Date(Date.now() - 60_000);
     for (const file of ['output/docs/index.html', 'output/other.html']) await utimes(join(dir, file), past, past);
-    await writeFile(join(dir, 'files.json'), '[]');
+    await writeInto(dir, 'files.json', '[]');
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
