@@ -15,8 +15,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { readdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
@@ -24,7 +23,7 @@ import { mapInBatches } from './batches.ts';
 import { readCacheFile } from './cache-files.ts';
 import { cacheLayout } from './cache-layout.ts';
 import { pluginDataDue } from './plugins/plugin-cache.ts';
-import { fileDigest, folderDigests, linkFiles, listFiles } from './file-trees.ts';
+import { fileDigest, folderDigests, linkFiles, listFiles, walkTree } from './file-trees.ts';
 import type { LoadedConfig } from './config.ts';
 import type { GithubSourceOptions } from './sources/github.ts';
 
@@ -163,26 +162,22 @@ function digestIfPresent(file: string): Promise<string | undefined> {
 
 /** Every file under a folder (path and bytes) into the hash, in a fixed order; `.git` and `node_modules` skipped. */
 async function hashTree(hash: Hash, base: string, path: string): Promise<void> {
-  const entries = await readdir(path, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    // A single file (astro.config.mjs) or nothing at all.
-    if (error.code === 'ENOTDIR') return null;
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  });
-  if (entries === null) {
+  let tree: { files: string[]; links: string[] };
+  try {
+    tree = walkTree(path, (name) => name === '.git' || name === 'node_modules');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code !== 'ENOTDIR') throw error;
+    // A single file (astro.config.mjs).
     hash.update(`${relative(base, path)}\0`).update(await readFile(path));
     return;
   }
-  const pathOf = (e: Dirent) => relative(base, join(e.parentPath, e.name)).split(sep).join('/');
-  const skipped = (f: string) => /(^|\/)(\.git|node_modules)\//.test(f);
+  const prefix = relative(base, path).split(sep).join('/');
+  const inBase = (file: string) => (prefix ? `${prefix}/${file}` : file);
   // A link is part of the digest by where it points (what it points at is hashed where it lies).
-  const links = entries.filter((e) => e.isSymbolicLink()).map(pathOf).filter((f) => !skipped(f)).sort();
-  for (const file of links) hash.update(`${file}\0->${await readlink(join(base, file)).catch(() => '')}\0`);
-  const files = entries
-    .filter((e) => e.isFile())
-    .map(pathOf)
-    .filter((f) => !skipped(f))
-    .sort();
+  for (const file of tree.links.map(inBase)) hash.update(`${file}\0->${await readlink(join(base, file)).catch(() => '')}\0`);
+  const files = tree.files.map(inBase);
   // A batch at a time: the digest goes in a fixed order, and a large source is never all in memory.
   for (let i = 0; i < files.length; i += 64) {
     const batch = files.slice(i, i + 64);
