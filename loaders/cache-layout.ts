@@ -35,6 +35,10 @@ export function cacheLayout(cacheDir: string) {
     scorecardLevels: join(root, 'scorecard-levels.json'),
     /** Last build's Pagefind index, reused when no page changed. */
     pagefind: join(root, 'pagefind'),
+    /** What Pagefind reads: the last indexed output's pages without their unindexed parts (src/integrations/search-copy.ts). */
+    searchCopy: join(root, 'search-copy'),
+    /** The digest of the output page each file of that copy was made from. */
+    searchCopyList: join(root, 'search-copy.json'),
     /** What the content store held after the last content sync (loaders/store-entries.ts). */
     storeEntries: join(root, 'store-entries.json'),
     /** Last full build's whole output (hard links), put back when no input changed. */

@@ -147,6 +147,10 @@ describe('incremental rebuild', () => {
     const reused = /\[playbill:search\] indexed \d+ pages in \d+ ms[^;\n]*; index (\d+) files \((\d+) of \1 as they were\)/.exec(rebuild.log);
     expect(Number(reused?.[2])).toBeGreaterThan(0);
     expect(Number(reused?.[2])).toBeLessThan(Number(reused?.[1]));
+    // The first build read its pages and left their search copy; the rebuild read that copy,
+    // with the pages that changed made anew (the comparison above: the same index).
+    expect(fresh.log).toMatch(/\[playbill:search\] indexed \d+ pages in \d+ ms \(read the pages, the search copy made for the next build meanwhile\)/);
+    expect(rebuild.log).toMatch(/read their search copy, [1-9]\d* made anew in \d+ ms, \d+ of them cut\)/);
   });
 
   it('writes the search index after Astro exits when built through the build script', () => {

@@ -1,5 +1,5 @@
 /**
- * The search index begun from the last build's kept output while Astro builds: once the
+ * The search index begun from the last build's search copy while Astro builds: once the
  * pages that changed are given again, it must be the index Pagefind builds from the new
  * output, byte for byte, or not be used at all.
  */
@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { keepLastBuild } from '../../loaders/build-fingerprint.ts';
-import { cacheLayout } from '../../loaders/cache-layout.ts';
-import { folderDigests } from '../../loaders/file-trees.ts';
+import { folderDigests, listFiles } from '../../loaders/file-trees.ts';
 import { writeInto } from '../../test/support/files.ts';
-import { finishEarlyIndex, PAGEFIND_OPTIONS, planEarlyIndex, startEarlyIndex, type EarlyPlan } from './early-index.ts';
+import { finishEarlyIndex, indexedPages, PAGEFIND_OPTIONS, planEarlyIndex, startEarlyIndex, type EarlyPlan } from './early-index.ts';
+import { searchCopyPlace, UNINDEXED_END, UNINDEXED_START, updateSearchCopy } from './search-copy.ts';
 
 let root = '';
 let cacheDir = '';
@@ -24,12 +23,16 @@ afterAll(async () => {
 });
 
 const WORDS = ['deploy', 'latency', 'rollback', 'schema', 'queue', 'billing', 'ledger', 'token', 'cluster', 'runbook', 'alert', 'migration'];
-/** A page as the portal writes one: a body Pagefind indexes, headings, a filter, text it ignores. */
+/**
+ * A page as the portal writes one: a body Pagefind indexes, headings, a filter, text it
+ * ignores, some of it marked for the search copy to cut.
+ */
 function page(title: string, seed: number, extra = ''): string {
   const words = (n: number) => Array.from({ length: n }, (_, i) => WORDS[(seed * 7 + i * 3) % WORDS.length]).join(' ');
   return `<!doctype html><html lang="en"><head><title>${title}</title></head><body><nav>${words(30)}</nav><main><article data-pagefind-body>`
     + `<h1>${title}</h1><span hidden data-pagefind-filter="kind[data-value]" data-value="k${seed % 3}"></span><p>${words(40 + (seed % 17))}</p>`
-    + `<h2 id="s${seed}">Section ${seed}</h2><p>${words(25)} ${extra}</p><div data-pagefind-ignore>${words(10)}</div></article></main></body></html>`;
+    + `<h2 id="s${seed}">Section ${seed}</h2><p>${words(25)} ${extra}</p><div data-pagefind-ignore>${words(10)}</div>`
+    + `<section data-pagefind-ignore>${UNINDEXED_START}<h2 id="graph-${seed}">Graph</h2><svg><text>${words(12)}</text></svg>${UNINDEXED_END}</section></article></main></body></html>`;
 }
 
 /** 60 pages in nested folders, as a built portal's: `<section>/<name>/index.html`. */
@@ -46,14 +49,14 @@ async function writeSite(folder: string, pages: Map<string, string>): Promise<vo
 }
 
 /**
- * Keeps `pages` as the last full build's output, as a build does (`keepLastBuild`), the
- * pages written some time before the list is, as in a build.
+ * Indexes `pages` as the last build's output, as its search step does (`updateSearchCopy`):
+ * the pages written some time before the copy's list is, as in a build.
  */
-async function keepAsLastBuild(pages: Map<string, string>): Promise<void> {
+async function indexAsLastBuild(pages: Map<string, string>): Promise<void> {
   const built = join(root, 'last-dist');
   await writeSite(built, pages);
   await new Promise((resolve) => setTimeout(resolve, 50));
-  await (await keepLastBuild(cacheDir, built, () => false)).finish('inputs');
+  await (await updateSearchCopy(cacheDir, built, indexedPages(await listFiles(built)), folderDigests(built))).listed;
 }
 
 /** The digest of an index's files, as Pagefind hands them over. */
@@ -101,15 +104,14 @@ beforeEach(async () => {
 describe('the search index begun while Astro builds', () => {
   it('is the walked index of the new output once the changed pages are given again', async () => {
     const before = site();
-    await keepAsLastBuild(before);
+    await indexAsLastBuild(before);
     const now = new Map(before);
     now.set('docs/item-4/index.html', page('Item 4', 4, 'an edited sentence about quokkas'));
     now.delete('catalog/item-3/index.html');
     await writeSite(out, now);
-    // Astro wrote over a kept page through a shared file before Pagefind read it, and then
-    // wrote the page as it was: its digest is the listed one, but Pagefind read other words.
-    const { lastOutput } = cacheLayout(cacheDir);
-    await writeFile(join(lastOutput, 'api/item-5/index.html'), page('Half written', 5, 'zebra'));
+    // Astro wrote over a page of the copy through a shared file before Pagefind read it, and
+    // then wrote the page as it was: its digest is the listed one, but Pagefind read other words.
+    await writeFile(join(searchCopyPlace(cacheDir).folder, 'api/item-5/index.html'), page('Half written', 5, 'zebra'));
     const planned = await plan();
     if ('reason' in planned) {
       // Only a file system that lists entries in the order they were made turns it off.
@@ -126,7 +128,7 @@ describe('the search index begun while Astro builds', () => {
   it('differs from the walked index when a page read while Astro built is not given again', async () => {
     // The check above can fail: without the page that changed, the index is another.
     const before = site();
-    await keepAsLastBuild(before);
+    await indexAsLastBuild(before);
     const now = new Map(before);
     now.set('docs/item-4/index.html', page('Item 4', 4, 'an edited sentence about quokkas'));
     await writeSite(out, now);
@@ -137,33 +139,33 @@ describe('the search index begun while Astro builds', () => {
 
   it('is not used when the new output has a page the last build did not', async () => {
     const before = site();
-    await keepAsLastBuild(before);
+    await indexAsLastBuild(before);
     await writeSite(out, new Map([...before, ['docs/item-new/index.html', page('New', 99)]]));
     expectReason(await plan(), /^1 page the last build did not have \(docs\/item-new\/index\.html\)$/);
   });
 
   it('is not used when more than a quarter of the pages changed', async () => {
     const before = site();
-    await keepAsLastBuild(before);
+    await indexAsLastBuild(before);
     await writeSite(out, new Map([...before].map(([file, text], i) => [file, i % 3 === 0 ? text.replace('</article>', '<p>changed</p></article>') : text])));
     expectReason(await plan(), /^20 of 61 pages changed$/);
   });
 
   it('is not used to drop a page when no page marks its body (Pagefind would index the empty one)', async () => {
     const before = new Map([...site()].map(([file, text]): [string, string] => [file, text.replace(' data-pagefind-body>', '>').replace('</h1>', ' &lt;div data-pagefind-body&gt;</h1>')]));
-    await keepAsLastBuild(before);
+    await indexAsLastBuild(before);
     const now = new Map(before);
     now.delete('catalog/item-3/index.html');
     await writeSite(out, now);
     expectReason(await plan(), /^no page has data-pagefind-body$/);
   });
 
-  it('is not begun without a kept output, and says why when the kept list is unreadable', async () => {
+  it('is not begun without a search copy, and says why when its list is unreadable', async () => {
     expect(startEarlyIndex(cacheDir)).toBeUndefined();
     const before = site();
-    await keepAsLastBuild(before);
-    await cp(cacheLayout(cacheDir).lastOutput, out, { recursive: true });
-    await writeFile(cacheLayout(cacheDir).lastOutputFiles, '{"not": "a list"}');
+    await indexAsLastBuild(before);
+    await cp(join(root, 'last-dist'), out, { recursive: true });
+    await writeFile(searchCopyPlace(cacheDir).listFile, '{"not": "a list"}');
     expectReason(await plan(), /not \[file, digest\] pairs/);
   });
 });

@@ -2,22 +2,23 @@
  * The search index of a rebuild, begun while Astro builds. Pagefind cannot update an index:
  * it reads every page again (1.2 s of a one-repository rebuild at 1,231 docs pages, most of
  * its 20 s at 10,000), on both cores, once Astro has exited. But Astro leaves one core idle
- * through most of a rebuild, and the last full build's output, kept in the build cache
- * (`last-build/output`), holds most of the pages this build will write, byte for byte.
+ * through most of a rebuild, and the last indexed output holds most of the pages this build
+ * will write, byte for byte; the build cache keeps its search copy (`search-copy.ts`: the
+ * pages without the parts Pagefind skips).
  *
- * So `npm run build` hands that kept output to Pagefind as soon as it knows a full build is
- * needed (`startEarlyIndex`), and once Astro has exited, gives it again each page whose
- * bytes differ (`planEarlyIndex`, `finishEarlyIndex`). Pagefind puts a page given again
- * under the same URL in the place of the first (`fossick_one`), and orders pages as it walks
- * the folder; ext4 lists a folder's entries in an order that depends on their names alone,
- * so the pages of the kept output, walked, come in the order they come in the new output.
+ * So `npm run build` hands that copy to Pagefind as soon as it knows a full build is needed
+ * (`startEarlyIndex`), and once Astro has exited, gives it again each page whose bytes
+ * differ (`planEarlyIndex`, `finishEarlyIndex`), cut the same way. Pagefind puts a page given
+ * again under the same URL in the place of the first (`fossick_one`), and orders pages as it
+ * walks the folder; ext4 lists a folder's entries in an order that depends on their names
+ * alone, so the pages of the copy, walked, come in the order they come in the new output.
  * A page the new output no longer has is given again empty, without `data-pagefind-body`:
  * Pagefind leaves such pages out of an index where any page has that element, as it would
  * have left the page out by not finding it. The index is then the one Pagefind would have
  * built from the new output, byte for byte (`early-index.test.ts`, `incremental.test.ts`).
  *
  * Where that cannot hold, the early index is thrown away and the output indexed as before:
- * a page the kept output did not have (Pagefind would have walked it somewhere in the
+ * a page the last output did not have (Pagefind would have walked it somewhere in the
  * middle), more than a quarter of the pages changed (given one at a time, they take longer
  * than a new walk on both cores), or a file system whose listing order would differ.
  */
@@ -28,8 +29,8 @@ import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import type { PagefindIndex } from 'pagefind';
 import { mapInBatches } from '../../loaders/batches.ts';
-import { cacheLayout } from '../../loaders/cache-layout.ts';
 import { listFiles, parseDigestList } from '../../loaders/file-trees.ts';
+import { searchCopyOf, searchCopyPlace } from './search-copy.ts';
 
 /** Pagefind's settings; part of the index's digest, so changing them re-indexes. */
 export const PAGEFIND_OPTIONS = { includeCharacters: '-_.', maxFragments: 4000 };
@@ -45,11 +46,11 @@ const GONE_PAGE = '<html><body></body></html>';
 /** The share of pages given again above which indexing the output anew is faster. */
 const MOST_CHANGED = 1 / 4;
 
-/** An index begun from the kept output of the last full build. */
+/** An index begun from the search copy of the last indexed output. */
 export interface EarlyIndex {
-  /** The kept output it reads. */
+  /** The search copy it reads. */
   folder: string;
-  /** That output's list of files with their digests, as the last build wrote it. */
+  /** The digest of the output page each file of the copy was made from. */
   listFile: string;
   /** Settles once Pagefind has read every kept page; `error` if it could not start. */
   read: Promise<{ index: PagefindIndex; pages: string[] } | { error: string }>;
@@ -61,32 +62,32 @@ export type EarlyPlan = {
   /** Pages to give again from the new output, and pages it no longer has. */
   again: string[];
   gone: string[];
-  /** Pages read from the kept output as they are in the new one. */
+  /** Pages read from the copy as they are in the new output. */
   kept: number;
   /** How long Astro's exit waited for Pagefind to finish reading, in ms. */
   waited: number;
 } | { reason: string };
 
 /**
- * Starts Pagefind on the last full build's kept output, not on the output folder Astro is
- * writing. Kept files may still be the same files as pages of the new output (hard links),
- * which Astro may write over while Pagefind reads them; `planEarlyIndex` gives every page
- * written since the kept output was listed again.
+ * Starts Pagefind on the last indexed output's search copy, not on the output folder Astro
+ * is writing. A file of the copy with nothing cut out may still be the same file as a page
+ * of the new output (a hard link), which Astro may write over while Pagefind reads it;
+ * `planEarlyIndex` gives every page written since the copy was listed again.
  */
 export function startEarlyIndex(cacheDir: string): EarlyIndex | undefined {
-  const { lastOutput: folder, lastOutputFiles: listFile } = cacheLayout(cacheDir);
-  // No full build was kept (the first, or one cut short): nothing to begin with.
+  const { folder, listFile } = searchCopyPlace(cacheDir);
+  // No output was indexed (the first build), or its copy was cut short: nothing to begin with.
   if (!existsSync(listFile)) return undefined;
   const read = (async () => {
     const pages = indexedPages(await listFiles(folder));
-    if (pages.length === 0) return { error: 'the last build kept no pages' };
+    if (pages.length === 0) return { error: 'the last build\'s search copy has no pages' };
     if (pages.some(hidden)) return { error: 'a page is in a hidden folder' };
     if (!(await listsByName(folder))) return { error: 'this file system lists a folder in the order its entries were made' };
     const { index, errors } = await pagefind.createIndex(PAGEFIND_OPTIONS);
     if (!index) return { error: `Pagefind could not start: ${errors.join('; ')}` };
     await yieldToAstro();
     const added = await index.addDirectory({ path: folder });
-    if (added.errors.length) return { error: `Pagefind could not read the kept pages: ${added.errors.join('; ')}` };
+    if (added.errors.length) return { error: `Pagefind could not read the last build's search copy: ${added.errors.join('; ')}` };
     return { index, pages };
   })().catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
   return { folder, listFile, read };
@@ -118,12 +119,12 @@ async function yieldToAstro(): Promise<void> {
 const hidden = (file: string) => file.split('/').some((part) => part.startsWith('.'));
 
 /**
- * Whether the kept output's file system lists a folder's entries in an order set by their
- * names alone (ext4's hashed order, or sorted), as the plan needs: two folders beside the
- * kept output, the same 24 names made in opposite orders, must list them alike.
+ * Whether the copy's file system lists a folder's entries in an order set by their names
+ * alone (ext4's hashed order, or sorted), as the plan needs: two folders beside the copy,
+ * the same 24 names made in opposite orders, must list them alike.
  */
 async function listsByName(folder: string): Promise<boolean> {
-  // Beside the kept output, on its file system; one name, so a probe cut short is not left behind.
+  // Beside the copy, on its file system; one name, so a probe cut short is not left behind.
   const probe = join(folder, '..', 'order-probe');
   await rm(probe, { recursive: true, force: true });
   try {
@@ -146,14 +147,14 @@ async function listsByName(folder: string): Promise<boolean> {
 }
 
 /**
- * Once Astro has exited, and before the kept output is replaced by the new one: which pages
- * Pagefind must be given again. A kept page whose file was written since the last build kept
- * it (its modification time is not older than the list's), or whose digest in that list is
- * not the new page's, is given again from the new output.
+ * Once Astro has exited, and before the search copy is brought up to the new output: which
+ * pages Pagefind must be given again. A page whose copy was written since the copy was
+ * listed (its modification time is not older than the list's), or whose digest in that list
+ * is not the new page's, is given again from the new output.
  */
 export async function planEarlyIndex(early: EarlyIndex, out: string, digestOf: (file: string) => Promise<string>): Promise<EarlyPlan> {
-  // The new pages' digests are wanted whatever the plan (the kept output and the search
-  // index's input digest take them too): taken while Pagefind may still be reading.
+  // The new pages' digests are wanted whatever the plan (the kept output, the search copy
+  // and the search index's input digest take them too): taken while Pagefind may still be reading.
   const pages = indexedPages(await listFiles(out));
   const digesting = mapInBatches(pages, 64, digestOf);
   digesting.catch(() => undefined);
@@ -199,10 +200,10 @@ async function someBody(out: string, pages: string[]): Promise<boolean> {
   return false;
 }
 
-/** Gives Pagefind the planned pages again, one at a time (it takes them in order anyway). */
+/** Gives Pagefind the planned pages again, cut as the search copy is, one at a time (it takes them in order anyway). */
 export async function finishEarlyIndex(plan: Extract<EarlyPlan, { index: unknown }>, out: string): Promise<PagefindIndex> {
   for (const page of plan.again) {
-    const { errors } = await plan.index.addHTMLFile({ sourcePath: page, content: await readFile(join(out, page), 'utf8') });
+    const { errors } = await plan.index.addHTMLFile({ sourcePath: page, content: searchCopyOf(await readFile(join(out, page), 'utf8')) });
     if (errors.length) throw new Error(`Pagefind could not read ${page}: ${errors.join('; ')}`);
   }
   for (const page of plan.gone) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { link, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
@@ -8,6 +9,7 @@ import { cacheLayout } from '../../loaders/cache-layout.ts';
 import { folderDigests, linkFiles, listFiles, makeFolders } from '../../loaders/file-trees.ts';
 import type { Logger } from '../../loaders/logger.ts';
 import { finishEarlyIndex, indexedPages, PAGEFIND_OPTIONS, type EarlyPlan } from './early-index.ts';
+import { searchCopyPlace, updateSearchCopy } from './search-copy.ts';
 
 /** What finishing a built site needs to know. */
 export const finishOptionsSchema = z.object({
@@ -30,7 +32,7 @@ export type FinishOptions = z.infer<typeof finishOptionsSchema>;
  * script began while Astro built (`early-index.ts`), if it did.
  */
 export async function finishSite(options: FinishOptions, loggerFor: (stage: 'search' | 'offline') => Logger, digestOf = folderDigests(options.out), early?: EarlyPlan): Promise<void> {
-  await indexSite(options.out, options.root, cacheLayout(options.cacheDir).pagefind, loggerFor('search'), digestOf, early);
+  await indexSite(options.out, options.root, options.cacheDir, loggerFor('search'), digestOf, early);
   await writeServiceWorker(options.out, options.base, loggerFor('offline'));
 }
 
@@ -60,8 +62,9 @@ async function pagefindVersion(root: string): Promise<string> {
  * matches the last index's, Pagefind is stopped. It writes into the cache folder, never
  * straight into the output, so a Pagefind stopped mid-write cannot leave files in the site.
  */
-async function indexSite(out: string, root: string, cache: string, logger: Logger, digestOf: (file: string) => Promise<string>, early?: EarlyPlan): Promise<void> {
+async function indexSite(out: string, root: string, cacheDir: string, logger: Logger, digestOf: (file: string) => Promise<string>, early?: EarlyPlan): Promise<void> {
   const started = Date.now();
+  const cache = cacheLayout(cacheDir).pagefind;
   const target = join(out, 'pagefind');
   const { digestFile, kept, next } = { digestFile: join(cache, 'digest.txt'), kept: join(cache, 'index'), next: join(cache, 'next') };
   const last = await readFile(digestFile, 'utf8').catch(() => '');
@@ -70,7 +73,7 @@ async function indexSite(out: string, root: string, cache: string, logger: Logge
   digesting.catch(() => undefined);
   try {
     await rm(next, { recursive: true, force: true });
-    const indexing = writeIndex(out, next, kept, early);
+    const indexing = writeIndex(out, next, kept, { cacheDir, digestOf }, early);
     indexing.catch(() => undefined);
     const unchanged = last ? digesting.then((digest) => digest === last, () => false) : Promise.resolve(false);
     // Whichever ends first, the digest decides: the same input always reuses the last index.
@@ -105,9 +108,9 @@ async function indexSite(out: string, root: string, cache: string, logger: Logge
  * one repository's docs changed, nearly all of them), which took the search step of such a
  * rebuild from 3.8 s to 3.0 s at 1,231 docs pages (medians of eight alternating runs).
  */
-async function writeIndex(out: string, into: string, previous: string, early?: EarlyPlan): Promise<{ pages: number; files: number; unchanged: number; how: string }> {
-  const { index, pages, how } = await pagefindIndex(out, early);
-  const built = await index.getFiles();
+async function writeIndex(out: string, into: string, previous: string, copy: SearchCopyUse, early?: EarlyPlan): Promise<{ pages: number; files: number; unchanged: number; how: string }> {
+  const { index, pages, how, copied } = await pagefindIndex(out, copy, early);
+  const [built] = await Promise.all([index.getFiles(), copied]);
   if (built.errors.length) throw new Error(`Pagefind could not write its index: ${built.errors.join('; ')}`);
   await makeFolders(into, built.files.map((file) => file.path));
   const kept = await mapInBatches(built.files, 64, async ({ path, content }) => {
@@ -119,30 +122,54 @@ async function writeIndex(out: string, into: string, previous: string, early?: E
   return { pages, files: built.files.length, unchanged: kept.filter(Boolean).length, how };
 }
 
+/** What the search copy (search-copy.ts) of the output needs: where it is kept, and each page's digest. */
+interface SearchCopyUse {
+  cacheDir: string;
+  digestOf: (file: string) => Promise<string>;
+}
+
 /** How long Astro's exit waited for the early index's reading, when it did. */
 const waitedFor = (ms: number) => (ms >= 100 ? `the reading done ${(ms / 1000).toFixed(1)} s after Astro exited, ` : '');
 
 /**
  * Every page of `out` in a Pagefind index: the early index with the pages that changed given
- * again, or, without one (or when finishing it fails), a new index that walks `out`. `how`
- * says which, for the log.
+ * again, or, without one (or when finishing it fails), a new index that walks the output's
+ * search copy, brought up to date first (or the output itself, if that fails). `how` says
+ * which, for the log; `copied` settles once the copy is up to date for the next build.
  */
-async function pagefindIndex(out: string, early?: EarlyPlan): Promise<{ index: pagefind.PagefindIndex; pages: number; how: string }> {
+async function pagefindIndex(out: string, copy: SearchCopyUse, early?: EarlyPlan): Promise<{ index: pagefind.PagefindIndex; pages: number; how: string; copied: Promise<unknown> }> {
   let why = early && 'reason' in early ? ` (the pages read while Astro built were not used: ${early.reason})` : '';
+  const pages = indexedPages(await listFiles(out));
+  const updating = () => updateSearchCopy(copy.cacheDir, out, pages, copy.digestOf).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
   if (early && 'index' in early) {
     const finished = await finishEarlyIndex(early, out).then(
       (index) => ({ index }),
       (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
     );
-    if ('index' in finished) return { index: finished.index, pages: early.kept + early.again.length, how: ` (${early.kept} as read while Astro built, ${waitedFor(early.waited)}${early.again.length} read again${early.gone.length ? `, ${early.gone.length} gone` : ''})` };
+    if ('index' in finished) return { index: finished.index, pages: early.kept + early.again.length, how: ` (${early.kept} as read while Astro built, ${waitedFor(early.waited)}${early.again.length} read again${early.gone.length ? `, ${early.gone.length} gone` : ''})`, copied: updating().then((copied) => ('listed' in copied ? copied.listed : undefined)) };
     await early.index.deleteIndex().catch(() => undefined);
     why = ` (the pages read while Astro built were not used: ${finished.error})`;
   }
+  // A copy kept from the last build is brought up to date (only the pages that changed) and
+  // read. Without one, making it for 2,657 pages (a folder each) took as long as it saves
+  // Pagefind's reading (0.7 s at 1,231 docs pages), so the output itself is read and the copy
+  // made for the next build while Pagefind builds the index.
+  const kept = existsSync(searchCopyPlace(copy.cacheDir).listFile);
+  const copying = Date.now();
+  const copied = kept ? await updating() : undefined;
+  const copyMs = Date.now() - copying;
   const { index, errors } = await pagefind.createIndex(PAGEFIND_OPTIONS);
   if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
-  const added = await index.addDirectory({ path: out });
+  const folder = !copied || 'error' in copied ? out : searchCopyPlace(copy.cacheDir).folder;
+  const added = await index.addDirectory({ path: folder });
   if (added.errors.length) throw new Error(`Pagefind indexing failed: ${added.errors.join('; ')}`);
-  return { index, pages: added.page_count, how: why };
+  const read = !copied
+    ? 'the pages, the search copy made for the next build meanwhile'
+    : 'error' in copied
+      ? `the pages, as their search copy could not be made: ${copied.error}`
+      : `their search copy, ${copied.made} made anew in ${copyMs} ms, ${copied.cut} of them cut`;
+  const listed = copied ? Promise.resolve(copied).then((c) => ('listed' in c ? c.listed : undefined)) : updating().then((c) => ('listed' in c ? c.listed : undefined));
+  return { index, pages: added.page_count, how: why ? `${why.slice(0, -1)}, so Pagefind read ${read})` : ` (read ${read})`, copied: listed };
 }
 
 /**
