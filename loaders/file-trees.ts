@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, linkSync, mkdirSync, readdirSync, type Dirent } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { mapInBatches } from './batches.ts';
 
@@ -119,4 +119,17 @@ export function folderDigests(dir: string): (file: string) => Promise<string> {
     }
     return digest;
   };
+}
+
+/**
+ * Returns once `file` exists, looking every `everyMs`. Before each wait, `check` is given the
+ * time waited so far and throws to give up. The build script hands Astro its go-ahead and
+ * the prepared output's list this way: each written under another name, then renamed, so a
+ * file that exists is whole.
+ */
+export async function untilFileExists(file: string, everyMs: number, check: (waitedMs: number) => void): Promise<void> {
+  for (let waited = 0; !(await access(file).then(() => true, () => false)); waited += everyMs) {
+    check(waited);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
 }

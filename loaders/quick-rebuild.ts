@@ -6,7 +6,7 @@ import { mapInBatches } from './batches.ts';
 import { readCacheFile } from './cache-files.ts';
 import { cacheLayout } from './cache-layout.ts';
 import { parseEntityRef } from './catalog/refs.ts';
-import { linkFiles, writtenBySearchStep } from './file-trees.ts';
+import { linkFiles, untilFileExists, writtenBySearchStep } from './file-trees.ts';
 import { collectionEntries, COLLECTIONS, type CollectionName, type Portal } from './portal-loader.ts';
 import { describeCollection, describeStore, readStoreEntries, textChanges, writeStoreEntries, type CollectionRecord, type StoreEntries, type TextChange } from './store-entries.ts';
 
@@ -72,6 +72,12 @@ export interface QuickRebuildOptions {
   portal: Portal;
   cacheDir: string;
   out: string;
+  /**
+   * Given when another process links the kept output into `out` meanwhile
+   * (scripts/prepare-output.ts `--kept`): the file it writes when done, `{ files }` or
+   * `{ error }`, waited for before pages are written. Else this links the kept output itself.
+   */
+  linkedFile?: string;
 }
 
 /** Rebuilds `out` from the kept output when only docs text changed: the pages it wrote anew, or why it did not. */
@@ -90,7 +96,11 @@ export async function quickRebuild(options: QuickRebuildOptions): Promise<{ writ
     if (typeof page === 'string') return { why: page };
     pages.push(page);
   }
-  await linkKept(layout.lastOutput, kept.map(([file]) => file).filter((file) => !writtenBySearchStep(file)), options.out);
+  const files = kept.map(([file]) => file).filter((file) => !writtenBySearchStep(file));
+  if (options.linkedFile) {
+    const linked = await linkedElsewhere(options.linkedFile, files);
+    if (linked) return { why: linked };
+  } else await linkKept(layout.lastOutput, files, options.out);
   for (const page of pages) {
     // Written beside and moved over the link: the kept file it points at must stay as it is.
     const target = join(options.out, page.file);
@@ -151,6 +161,17 @@ async function newPage(layout: ReturnType<typeof cacheLayout>, change: TextChang
   const { lastModified: after } = change.after;
   const text = replaceText(page, change.before.html, html, before !== after && before && after ? { before, after } : undefined);
   return text === undefined ? `${file} does not hold its last HTML where the layout puts it` : { file, text };
+}
+
+/** Waits for the process linking the kept output into the output folder; why not, if it could not link `files`. */
+async function linkedElsewhere(listFile: string, files: readonly string[]): Promise<string | undefined> {
+  await untilFileExists(listFile, 10, (waited) => {
+    if (waited > 120_000) throw new Error(`the kept output was not linked in time (${listFile})`);
+  });
+  const linked = z.union([z.object({ files: z.array(z.string()) }), z.object({ error: z.string() })]).parse(JSON.parse(await readFile(listFile, 'utf8')));
+  if ('error' in linked) return `the kept output could not be linked into the output folder (${linked.error})`;
+  const all = new Set(linked.files);
+  return files.every((file) => all.has(file)) && linked.files.length === files.length ? undefined : 'the kept output changed while it was linked';
 }
 
 /** Empties the output folder (but for `.git`, as Astro would) and links the kept files into it. */

@@ -1,17 +1,5 @@
-import { access, readFile } from 'node:fs/promises';
-
-/**
- * Returns once `file` exists, looking every `everyMs`. Before each wait, `check` is given the
- * time waited so far and throws to give up. The build script hands Astro its go-ahead and
- * the prepared output's list this way: each written under another name, then renamed, so a
- * file that exists is whole.
- */
-export async function untilFileExists(file: string, everyMs: number, check: (waitedMs: number) => void): Promise<void> {
-  for (let waited = 0; !(await access(file).then(() => true, () => false)); waited += everyMs) {
-    check(waited);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
+import { readFile } from 'node:fs/promises';
+import { untilFileExists } from '../../loaders/file-trees.ts';
 
 /** What the build script asks of Astro along with its go-ahead (`PLAYBILL_START_FILE`'s JSON). */
 export interface GoAhead {
@@ -20,7 +8,7 @@ export interface GoAhead {
    * if only docs pages' text changed, write the output from the last one without building
    * pages (src/integrations/quick-rebuild.ts), telling the build script in `resultFile`.
    */
-  tryQuick?: { out: string; cacheDir: string; resultFile: string };
+  tryQuick?: { out: string; cacheDir: string; resultFile: string; linkedFile?: string };
 }
 
 /**
@@ -42,7 +30,10 @@ export async function waitForGoAhead(file = process.env['PLAYBILL_START_FILE']):
   if (!text) return {};
   const value: unknown = JSON.parse(text);
   const quick = typeof value === 'object' && value !== null && 'tryQuick' in value ? value.tryQuick : undefined;
-  const strings = (v: unknown): v is { out: string; cacheDir: string; resultFile: string } =>
-    typeof v === 'object' && v !== null && ['out', 'cacheDir', 'resultFile'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string');
+  const strings = (v: unknown): v is { out: string; cacheDir: string; resultFile: string; linkedFile?: string } =>
+    typeof v === 'object' &&
+    v !== null &&
+    ['out', 'cacheDir', 'resultFile'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string') &&
+    ['undefined', 'string'].includes(typeof (v as Record<string, unknown>)['linkedFile']);
   return strings(quick) ? { tryQuick: quick } : {};
 }

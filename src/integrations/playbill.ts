@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { z } from 'zod';
 import { assetPaths } from '../../loaders/docs/portal-docs.ts';
-import { untilFileExists } from './go-ahead.ts';
+import { untilFileExists } from '../../loaders/file-trees.ts';
 import { finishSite, type FinishOptions } from './search-and-offline.ts';
 import { copyMermaid } from './vendor.ts';
 

@@ -26,7 +26,7 @@ export async function tryQuickRebuild(loaded: LoadedConfig, request: NonNullable
     typeof portal === 'string'
       ? { why: `the content could not be built (${portal})` }
       : await import('../../loaders/quick-rebuild.ts')
-          .then(({ quickRebuild }) => quickRebuild({ portal, cacheDir: request.cacheDir, out: request.out }))
+          .then(({ quickRebuild }) => quickRebuild({ portal, cacheDir: request.cacheDir, out: request.out, linkedFile: request.linkedFile }))
           .catch((error: unknown) => ({ why: `it failed (${failed(error)})` }));
   const base = loaded.config.site.base.endsWith('/') ? loaded.config.site.base : `${loaded.config.site.base}/`;
   const root = fileURLToPath(new URL('../../', import.meta.url));
