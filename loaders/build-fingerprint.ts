@@ -236,7 +236,9 @@ export async function forgetLastBuild(cacheDir: string): Promise<void> {
  * Keeps a full build's output for the next build. In two steps, so that most of the work
  * overlaps the search index being built: first every file but those `later` names (they are
  * still being written), then, given the digest of the inputs, those files, the list of
- * every file with its digest, and last the digest itself.
+ * every file with its digest, and last the digest itself. `listed.files` may give the
+ * output's files as they are when it starts, and `listed.laterFiles` list `later`'s files
+ * alone, for the second step (the whole output takes 0.3–0.5 s to list at 10,000 docs pages).
  *
  * A kept file whose bytes the new output has too stays as it is; only the others are linked
  * again and those the output no longer has deleted (after one repository's docs changed, a
@@ -249,6 +251,7 @@ export async function keepLastBuild(
   out: string,
   later: (file: string) => boolean,
   digestOf = folderDigests(out),
+  listed: { files?: Promise<readonly string[]>; laterFiles?: () => Promise<string[]> } = {},
 ): Promise<{ finish(digest: string, parts?: readonly InputPart[]): Promise<void> }> {
   const { lastOutput, lastOutputFiles, lastInputs, lastInputParts, storeEntries, lastStoreEntries } = cacheLayout(cacheDir);
   await forgetLastBuild(cacheDir);
@@ -264,11 +267,12 @@ export async function keepLastBuild(
     await linkFiles(out, changed, lastOutput, async () => undefined);
     return files.map((file, i): [string, string] => [file, digests[i] ?? '']);
   };
-  const first = await keep((await listFiles(out)).filter((file) => !later(file)));
+  // `listed` may give the output's files as they are now, and a way to list `later`'s alone.
+  const first = await keep((await (listed.files ?? listFiles(out))).filter((file) => !later(file)));
   return {
     async finish(digest: string, parts: readonly InputPart[] = []) {
       const done = new Set(first.map(([file]) => file));
-      const rest = await keep((await listFiles(out)).filter((file) => !done.has(file)));
+      const rest = await keep((await (listed.laterFiles ?? (() => listFiles(out)))()).filter((file) => !done.has(file)));
       const entries = [...first, ...rest].sort(([a], [b]) => a.localeCompare(b));
       const now = new Set(entries.map(([file]) => file));
       await mapInBatches([...previous.keys()].filter((file) => !now.has(file)), 64, (file) => rm(join(lastOutput, file), { force: true }));

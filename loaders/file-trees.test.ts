@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeInto } from '../test/support/files.ts';
-import { listFiles, walkTree } from './file-trees.ts';
+import { listFiles, listSearchStepFiles, walkTree } from './file-trees.ts';
 
 let root = '';
 beforeAll(async () => {
@@ -33,5 +33,16 @@ describe('the files under a folder', () => {
     expect(await listFiles(join(root, 'index.html'))).toEqual([]);
     expect(() => walkTree(join(root, 'missing'))).toThrow(/ENOENT/);
     expect(await listFiles(join(root, 'a'))).toEqual(['index.html', 'z/index.html']);
+  });
+});
+
+describe('the files the search step wrote', () => {
+  it('are its index and service worker, listed without the rest of the site', async () => {
+    const site = join(root, 'site');
+    for (const file of ['index.html', 'pagefind/pagefind.js', 'pagefind/index/en_1.pf_index', 'sw.js', 'docs/index.html']) await writeInto(site, file, file);
+    expect(await listSearchStepFiles(site)).toEqual(['pagefind/index/en_1.pf_index', 'pagefind/pagefind.js', 'sw.js']);
+    await rm(join(site, 'sw.js'));
+    await rm(join(site, 'pagefind'), { recursive: true });
+    expect(await listSearchStepFiles(site)).toEqual([]);
   });
 });

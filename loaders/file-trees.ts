@@ -3,7 +3,7 @@
  * keeps its search index and its whole output this way between builds.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, linkSync, mkdirSync, readdirSync, type Dirent } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, type Dirent } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { mapInBatches } from './batches.ts';
@@ -11,6 +11,12 @@ import { mapInBatches } from './batches.ts';
 /** What the search step writes into a built site, after the pages: Pagefind's index and the service worker. */
 export function writtenBySearchStep(file: string): boolean {
   return file.startsWith('pagefind/') || file === 'sw.js';
+}
+
+/** The files of a built site that the search step wrote (`writtenBySearchStep`), listed without the rest. */
+export async function listSearchStepFiles(out: string): Promise<string[]> {
+  const index = (await listFiles(join(out, 'pagefind'))).map((file) => `pagefind/${file}`);
+  return existsSync(join(out, 'sw.js')) ? [...index, 'sw.js'] : index;
 }
 
 /**

@@ -152,10 +152,10 @@ async function listsByName(folder: string): Promise<boolean> {
  * listed (its modification time is not older than the list's), or whose digest in that list
  * is not the new page's, is given again from the new output.
  */
-export async function planEarlyIndex(early: EarlyIndex, out: string, digestOf: (file: string) => Promise<string>): Promise<EarlyPlan> {
+export async function planEarlyIndex(early: EarlyIndex, out: string, digestOf: (file: string) => Promise<string>, files: Promise<readonly string[]> = listFiles(out)): Promise<EarlyPlan> {
   // The new pages' digests are wanted whatever the plan (the kept output, the search copy
   // and the search index's input digest take them too): taken while Pagefind may still be reading.
-  const pages = indexedPages(await listFiles(out));
+  const pages = indexedPages(await files);
   const digesting = mapInBatches(pages, 64, digestOf);
   digesting.catch(() => undefined);
   const waiting = Date.now();
