@@ -145,19 +145,28 @@ const waitedFor = (ms: number) => (ms >= 100 ? `the reading done ${(ms / 1000).t
 /**
  * Every page of `out` in a Pagefind index: the early index with the pages that changed given
  * again, or, without one (or when finishing it fails), a new index that walks the output's
- * search copy, brought up to date first (or the output itself, if that fails). `how` says
- * which, for the log; `copied` settles once the copy is up to date for the next build.
+ * search copy, brought up to date first (or the output itself, see below). `how` says which,
+ * for the log; `copied` settles once the copy is up to date for the next build. The copy only
+ * saves time: when it cannot be made, the output is read, and the next build makes it whole.
  */
-async function pagefindIndex(out: string, copy: BuiltOutput, early?: EarlyPlan): Promise<{ index: pagefind.PagefindIndex; pages: number; how: string; copied: Promise<unknown> }> {
+async function pagefindIndex(out: string, output: BuiltOutput, early?: EarlyPlan): Promise<{ index: pagefind.PagefindIndex; pages: number; how: string; copied: Promise<unknown> }> {
   let why = early && 'reason' in early ? ` (the pages read while Astro built were not used: ${early.reason})` : '';
-  const pages = indexedPages(await copy.files);
-  const updating = () => updateSearchCopy(copy.cacheDir, out, pages, copy.digestOf).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
+  const pages = indexedPages(await output.files);
+  const updating = async (): Promise<{ made: number; cut: number; listed: Promise<unknown> } | { error: string }> => {
+    try {
+      const made = await updateSearchCopy(output.cacheDir, out, pages, output.digestOf);
+      return { ...made, listed: made.listed.catch(() => undefined) };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+  const listed = (copy: Awaited<ReturnType<typeof updating>>) => ('listed' in copy ? copy.listed : undefined);
   if (early && 'index' in early) {
     const finished = await finishEarlyIndex(early, out).then(
       (index) => ({ index }),
       (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
     );
-    if ('index' in finished) return { index: finished.index, pages: early.kept + early.again.length, how: ` (${early.kept} as read while Astro built, ${waitedFor(early.waited)}${early.again.length} read again${early.gone.length ? `, ${early.gone.length} gone` : ''})`, copied: updating().then((copied) => ('listed' in copied ? copied.listed : undefined)) };
+    if ('index' in finished) return { index: finished.index, pages: early.kept + early.again.length, how: ` (${early.kept} as read while Astro built, ${waitedFor(early.waited)}${early.again.length} read again${early.gone.length ? `, ${early.gone.length} gone` : ''})`, copied: updating().then(listed) };
     await early.index.deleteIndex().catch(() => undefined);
     why = ` (the pages read while Astro built were not used: ${finished.error})`;
   }
@@ -165,22 +174,19 @@ async function pagefindIndex(out: string, copy: BuiltOutput, early?: EarlyPlan):
   // read. Without one, making it for 2,657 pages (a folder each) took as long as it saves
   // Pagefind's reading (0.7 s at 1,231 docs pages), so the output itself is read and the copy
   // made for the next build while Pagefind builds the index.
-  const kept = existsSync(searchCopyPlace(copy.cacheDir).listFile);
   const copying = Date.now();
-  const copied = kept ? await updating() : undefined;
+  const copy = existsSync(searchCopyPlace(output.cacheDir).listFile) ? await updating() : undefined;
   const copyMs = Date.now() - copying;
   const { index, errors } = await pagefind.createIndex(PAGEFIND_OPTIONS);
   if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
-  const folder = !copied || 'error' in copied ? out : searchCopyPlace(copy.cacheDir).folder;
-  const added = await index.addDirectory({ path: folder });
+  const added = await index.addDirectory({ path: copy && !('error' in copy) ? searchCopyPlace(output.cacheDir).folder : out });
   if (added.errors.length) throw new Error(`Pagefind indexing failed: ${added.errors.join('; ')}`);
-  const read = !copied
+  const read = !copy
     ? 'the pages, the search copy made for the next build meanwhile'
-    : 'error' in copied
-      ? `the pages, as their search copy could not be made: ${copied.error}`
-      : `their search copy, ${copied.made} made anew in ${copyMs} ms, ${copied.cut} of them cut`;
-  const listed = copied ? Promise.resolve(copied).then((c) => ('listed' in c ? c.listed : undefined)) : updating().then((c) => ('listed' in c ? c.listed : undefined));
-  return { index, pages: added.page_count, how: why ? `${why.slice(0, -1)}, so Pagefind read ${read})` : ` (read ${read})`, copied: listed };
+    : 'error' in copy
+      ? `the pages, as their search copy could not be made: ${copy.error}`
+      : `their search copy, ${copy.made} made anew in ${copyMs} ms, ${copy.cut} of them cut`;
+  return { index, pages: added.page_count, how: why ? `${why.slice(0, -1)}, so Pagefind read ${read})` : ` (read ${read})`, copied: copy ? Promise.resolve(listed(copy)) : updating().then(listed) };
 }
 
 /**
