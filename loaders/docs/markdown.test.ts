@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CodeHighlighter } from './highlight.ts';
+import { UNINDEXED_END, UNINDEXED_START } from '../../src/integrations/search-copy.ts';
 import { joinDocPath, renderDocsPage, type RenderContext } from './markdown.ts';
 
 /** A docs tree of three pages and one image, under /docs/x/. */
@@ -154,5 +155,15 @@ describe('sanitising raw HTML', () => {
     const out = await html('```html\n<script>alert(1)</script>\n```\n');
     expect(out).not.toContain('<script>');
     expect(out).toContain('&#x3C;');
+  });
+});
+
+describe('the search copy\'s markers in a docs page', () => {
+  it('cannot come from a repository: HTML comments, its own or the markers, are dropped', async () => {
+    for (const text of [`Before ${UNINDEXED_START}hidden words${UNINDEXED_END} after.\n`, `${UNINDEXED_START}\n\n# Heading\n\n${UNINDEXED_END}\n`]) {
+      const out = await html(text);
+      expect(out).not.toContain('<!--');
+      expect(out).toContain(text.includes('hidden') ? 'hidden words' : 'Heading');
+    }
   });
 });
