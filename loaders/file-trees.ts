@@ -3,7 +3,7 @@
  * keeps its search index and its whole output this way between builds.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, type Dirent } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { mapInBatches } from './batches.ts';
@@ -108,6 +108,15 @@ export function parseDigestList(text: string): Map<string, string> {
 /** A file's digest: SHA-256 of its bytes, base64url. */
 export async function fileDigest(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('base64url');
+}
+
+/** `fileDigest` with a blocking read; empty when the file cannot be read. */
+export function fileDigestSync(path: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('base64url');
+  } catch {
+    return '';
+  }
 }
 
 /**
