@@ -181,7 +181,7 @@ async function hashTree(hash: Hash, base: string, path: string): Promise<void> {
   const files = tree.files.map(inBase);
   // One file at a time, with blocking reads, in a fixed order: a large source is never all in
   // memory, and each read is a few microseconds of the kernel's, where a round trip through
-  // libuv's threads cost more (the bench's 2,432 source files: see the README's Benchmark).
+  // libuv's threads cost more (see Nothing changed in the README's Fast rebuilds).
   for (const file of files) {
     const content = readFileSync(join(base, file));
     hash.update(`${file}\0${content.length}\0`).update(content);
