@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { mapInBatches } from './batches.ts';
 import { readCacheFile } from './cache-files.ts';
 import { cacheLayout } from './cache-layout.ts';
 import { parseEntityRef } from './catalog/refs.ts';
-import { linkFiles, untilFileExists, writtenBySearchStep } from './file-trees.ts';
+import { writtenBySearchStep } from './file-trees.ts';
 import { collectionEntries, COLLECTIONS, type CollectionName, type Portal } from './portal-loader.ts';
+import { preparedOutputList } from './prepared-output.ts';
 import { describeCollection, describeStore, readStoreEntries, textChanges, writeStoreEntries, type CollectionRecord, type StoreEntries, type TextChange } from './store-entries.ts';
 
 /**
@@ -18,8 +19,9 @@ import { describeCollection, describeStore, readStoreEntries, textChanges, write
  * docs pages' HTML (loaders/store-entries.ts), every page Astro would write is the one it
  * wrote last time except those pages, and in each of them only the HTML between the layout's
  * `<div class="markdown">` and its footer differs. So the kept output is linked back into
- * the output folder and each changed page is written with its new HTML in that place. The
- * search index and service worker follow as after any build (scripts/build.ts).
+ * the output folder (by scripts/prepare-output.ts `--kept`, meanwhile) and each changed page
+ * is written with its new HTML in that place. The search index and service worker follow
+ * as after any build (scripts/build.ts).
  *
  * A page's date (its last commit's) may move too: the layout writes it in the page's footer.
  * It gives up, and the build runs in full, on anything else: another entry changed, a page
@@ -73,11 +75,10 @@ export interface QuickRebuildOptions {
   cacheDir: string;
   out: string;
   /**
-   * Given when another process links the kept output into `out` meanwhile
-   * (scripts/prepare-output.ts `--kept`): the file it writes when done, `{ files }` or
-   * `{ error }`, waited for before pages are written. Else this links the kept output itself.
+   * The list scripts/prepare-output.ts `--kept` writes once it has linked the kept output
+   * into `out` (it does so meanwhile, in another process): waited for before pages are written.
    */
-  linkedFile?: string;
+  linkedFile: string;
 }
 
 /** Rebuilds `out` from the kept output when only docs text changed: the pages it wrote anew, or why it did not. */
@@ -96,11 +97,8 @@ export async function quickRebuild(options: QuickRebuildOptions): Promise<{ writ
     if (typeof page === 'string') return { why: page };
     pages.push(page);
   }
-  const files = kept.map(([file]) => file).filter((file) => !writtenBySearchStep(file));
-  if (options.linkedFile) {
-    const linked = await linkedElsewhere(options.linkedFile, files);
-    if (linked) return { why: linked };
-  } else await linkKept(layout.lastOutput, files, options.out);
+  const linked = await linkedElsewhere(options.linkedFile, kept.map(([file]) => file).filter((file) => !writtenBySearchStep(file)));
+  if (linked) return { why: linked };
   for (const page of pages) {
     // Written beside and moved over the link: the kept file it points at must stay as it is.
     const target = join(options.out, page.file);
@@ -165,18 +163,8 @@ async function newPage(layout: ReturnType<typeof cacheLayout>, change: TextChang
 
 /** Waits for the process linking the kept output into the output folder; why not, if it could not link `files`. */
 async function linkedElsewhere(listFile: string, files: readonly string[]): Promise<string | undefined> {
-  await untilFileExists(listFile, 10, (waited) => {
-    if (waited > 120_000) throw new Error(`the kept output was not linked in time (${listFile})`);
-  });
-  const linked = z.union([z.object({ files: z.array(z.string()) }), z.object({ error: z.string() })]).parse(JSON.parse(await readFile(listFile, 'utf8')));
+  const linked = await preparedOutputList(listFile, 10);
   if ('error' in linked) return `the kept output could not be linked into the output folder (${linked.error})`;
   const all = new Set(linked.files);
   return files.every((file) => all.has(file)) && linked.files.length === files.length ? undefined : 'the kept output changed while it was linked';
-}
-
-/** Empties the output folder (but for `.git`, as Astro would) and links the kept files into it. */
-async function linkKept(from: string, files: readonly string[], out: string): Promise<void> {
-  const entries = await readdir(out).catch(() => []);
-  await Promise.all(entries.filter((name) => name !== '.git').map((name) => rm(join(out, name), { recursive: true, force: true })));
-  await linkFiles(from, files, out, async () => undefined);
 }

@@ -26,7 +26,7 @@ describe('waitForGoAhead', () => {
   });
 
   it('returns what the go-ahead asks: a docs-only rebuild tried first, or nothing more', async () => {
-    const tryQuick = { out: '/o', cacheDir: '/c', resultFile: '/r' };
+    const tryQuick = { out: '/o', cacheDir: '/c', resultFile: '/r', linkedFile: '/l' };
     await writeFile(join(dir, 'quick'), JSON.stringify({ tryQuick }));
     await expect(waitForGoAhead(join(dir, 'quick'))).resolves.toEqual({ tryQuick });
     // Anything else in the file asks nothing more.

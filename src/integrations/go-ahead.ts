@@ -8,7 +8,7 @@ export interface GoAhead {
    * if only docs pages' text changed, write the output from the last one without building
    * pages (src/integrations/quick-rebuild.ts), telling the build script in `resultFile`.
    */
-  tryQuick?: { out: string; cacheDir: string; resultFile: string; linkedFile?: string };
+  tryQuick?: { out: string; cacheDir: string; resultFile: string; linkedFile: string };
 }
 
 /**
@@ -30,10 +30,7 @@ export async function waitForGoAhead(file = process.env['PLAYBILL_START_FILE']):
   if (!text) return {};
   const value: unknown = JSON.parse(text);
   const quick = typeof value === 'object' && value !== null && 'tryQuick' in value ? value.tryQuick : undefined;
-  const strings = (v: unknown): v is { out: string; cacheDir: string; resultFile: string; linkedFile?: string } =>
-    typeof v === 'object' &&
-    v !== null &&
-    ['out', 'cacheDir', 'resultFile'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string') &&
-    ['undefined', 'string'].includes(typeof (v as Record<string, unknown>)['linkedFile']);
+  const strings = (v: unknown): v is NonNullable<GoAhead['tryQuick']> =>
+    typeof v === 'object' && v !== null && ['out', 'cacheDir', 'resultFile', 'linkedFile'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string');
   return strings(quick) ? { tryQuick: quick } : {};
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { z } from 'zod';
 import { assetPaths } from '../../loaders/docs/portal-docs.ts';
-import { untilFileExists } from '../../loaders/file-trees.ts';
+import { preparedOutputList } from '../../loaders/prepared-output.ts';
 import { finishSite, type FinishOptions } from './search-and-offline.ts';
 import { copyMermaid } from './vendor.ts';
 
@@ -70,17 +70,12 @@ async function dropUnbuilt(dir: string, listFile: string, built: Map<string, URL
   }
 }
 
-const preparedSchema = z.union([z.object({ files: z.array(z.string()) }), z.object({ error: z.string() })]);
-
 /**
  * The pages `scripts/prepare-output.ts` linked into the output, once it has: it prepares
  * the folder while Astro starts and writes the list last. Waits for it (a few seconds at most).
  */
 async function preparedOutput(listFile: string): Promise<string[]> {
-  await untilFileExists(listFile, 20, (waited) => {
-    if (waited > 120_000) throw new Error(`the output folder was not prepared in time (${listFile})`);
-  });
-  const prepared = preparedSchema.parse(JSON.parse(await readFile(listFile, 'utf8')));
+  const prepared = await preparedOutputList(listFile, 20);
   if ('error' in prepared) throw new Error(`could not prepare the output folder: ${prepared.error}`);
   return prepared.files;
 }
