@@ -16,12 +16,12 @@
  * from the output, not copied: such a file may change when Astro writes the output's page in
  * place, which the early index checks for (the file is then newer than the list).
  */
-import { copyFileSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { mapInBatches } from '../../loaders/batches.ts';
 import { cacheLayout } from '../../loaders/cache-layout.ts';
-import { makeFolders, parseDigestList } from '../../loaders/file-trees.ts';
+import { linkFiles, parseDigestList } from '../../loaders/file-trees.ts';
 
 /** Comments the HTML of docs pages cannot hold (their sanitiser drops comments); Astro keeps them. */
 export const UNINDEXED_START = '<!--playbill:unindexed-->';
@@ -81,36 +81,25 @@ export async function updateSearchCopy(
   digesting.catch(() => undefined);
   const now = new Set(pages);
   const changed = last ? await digesting.then((digests) => pages.filter((page, i) => last.get(page) !== digests[i])) : pages;
-  for (const page of last?.keys() ?? []) if (!now.has(page)) removeFile(join(folder, page));
-  await makeFolders(folder, changed);
-  let cut = 0;
+  for (const page of last?.keys() ?? []) if (!now.has(page)) rmSync(join(folder, page), { force: true });
+  const whole: string[] = [];
   // Blocking calls one after another, as for the kept output (loaders/file-trees.ts).
   for (const page of changed) {
     const target = join(folder, page);
-    if (last?.has(page)) removeFile(target);
+    if (last?.has(page)) rmSync(target, { force: true });
     const html = readFileSync(join(out, page), 'utf8');
     const copy = searchCopyOf(html);
-    if (copy !== html) {
-      writeFileSync(target, copy);
-      cut++;
+    if (copy === html) {
+      whole.push(page);
       continue;
     }
-    try {
-      linkSync(join(out, page), target);
-    } catch {
-      copyFileSync(join(out, page), target);
-    }
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, copy);
   }
+  // Linked from the output, not copied (linkFiles makes their folders).
+  await linkFiles(out, whole, folder, async () => undefined);
+  const cut = changed.length - whole.length;
   const listed = digesting.then((digests) => writeFile(listFile, JSON.stringify(pages.map((page, i) => [page, digests[i]]))));
   listed.catch(() => undefined);
   return { made: changed.length, cut, listed };
-}
-
-/** Removes a file if it is there. */
-function removeFile(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
 }
